@@ -1,0 +1,31 @@
+//! blindspot: a declarative dataset compiler for visual-perception benchmarks.
+//!
+//! # Steps
+//! 1. [`spec::load`] reads a YAML task spec; [`spec::validate`] resolves it into a
+//!    [`spec::TaskSpec`], reporting every error at once ([`diag`]).
+//! 2. [`expand::plan`] maps a sample index to its grid cell and seed ([`rng`]).
+//! 3. [`compose::compose`] evaluates the sample's values ([`expr`]), checks constraints,
+//!    and builds its [`scene::Scene`], answers, prompts ([`prompt`]) and metadata.
+//! 4. [`scene::svg::to_svg`] writes the scene as SVG; [`render`] rasterises it with resvg
+//!    using bundled fonts only and encodes PNG.
+//! 5. [`sink`] streams rows into Parquet row groups and writes the card and manifest;
+//!    [`pipeline`] drives the stages in parallel and publishes the folder atomically.
+
+pub mod cli;
+pub mod compose;
+pub mod diag;
+pub mod expand;
+pub mod expr;
+pub mod pipeline;
+pub mod preview;
+pub mod prompt;
+pub mod publish;
+pub mod render;
+pub mod report;
+pub mod rng;
+pub mod scene;
+pub mod sink;
+pub mod spec;
+
+/// The compiler version recorded in manifests and cards.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

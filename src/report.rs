@@ -1,0 +1,144 @@
+//! Text reports: `blindspot check` (counts without rendering) and `blindspot list`
+//! (the language's primitives, functions, fonts and palettes).
+//!
+//! Invariant: reports are deterministic (fixed order, no timing) so they can be snapshotted.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+
+use crate::compose;
+use crate::expand;
+use crate::pipeline::{Failure, compose_failure};
+use crate::spec::TaskSpec;
+use crate::spec::shapes::RawShape;
+
+/// Composes every sample (no rendering) and summarises counts and answers.
+pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
+    let results: Vec<Result<compose::Sample, Failure>> = (0..spec.images())
+        .into_par_iter()
+        .map(|i| {
+            compose::compose(spec, &expand::plan(spec, i)).map_err(|e| compose_failure(spec, i, e))
+        })
+        .collect();
+    let samples = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut out = String::new();
+    header(&mut out, spec);
+    axis_counts(&mut out, spec, &samples);
+    answer_counts(&mut out, spec, &samples);
+    let rejected: u64 = samples.iter().map(|s| u64::from(s.rejected)).sum();
+    let _ = writeln!(
+        out,
+        "constraint rejections: {rejected} redraws over {} samples",
+        samples.len()
+    );
+    Ok(out)
+}
+
+fn header(out: &mut String, spec: &TaskSpec) {
+    let _ = writeln!(
+        out,
+        "{} {} — task `{}` ({})",
+        spec.name, spec.version, spec.task_id, spec.label
+    );
+    let axes: Vec<String> = spec
+        .axes
+        .iter()
+        .map(|a| format!("{} ({})", a.name, a.len()))
+        .collect();
+    let grid = if axes.is_empty() {
+        "no axes".to_string()
+    } else {
+        axes.join(" × ")
+    };
+    let _ = writeln!(
+        out,
+        "grid: {grid} = {} cells × {} per cell",
+        spec.cells(),
+        spec.sampling.per_cell
+    );
+    let _ = writeln!(
+        out,
+        "images: {}   prompts: {}   rows: {}   split: {}",
+        spec.images(),
+        spec.prompts.len(),
+        spec.rows(),
+        spec.split
+    );
+}
+
+fn axis_counts(out: &mut String, spec: &TaskSpec, samples: &[compose::Sample]) {
+    for (a, axis) in spec.axes.iter().enumerate() {
+        let _ = writeln!(out, "axis {}:", axis.name);
+        let mut counts = vec![0u64; axis.len()];
+        for s in samples {
+            counts[s.plan.cell[a]] += 1;
+        }
+        for (pos, n) in counts.iter().enumerate() {
+            let label: Vec<String> = match axis.vars.as_slice() {
+                [_] => vec![axis.values[pos][0].display()],
+                vars => vars
+                    .iter()
+                    .zip(&axis.values[pos])
+                    .map(|(n, v)| format!("{n}={}", v.display()))
+                    .collect(),
+            };
+            let rows = n * spec.prompts.len() as u64;
+            let _ = writeln!(
+                out,
+                "  {:<24} images {n:>7}   rows {rows:>7}",
+                label.join(", ")
+            );
+        }
+    }
+}
+
+fn answer_counts(out: &mut String, spec: &TaskSpec, samples: &[compose::Sample]) {
+    for (p, prompt) in spec.prompts.iter().enumerate() {
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        for s in samples {
+            *counts.entry(s.prompts[p].answer.as_str()).or_default() += 1;
+        }
+        let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let _ = writeln!(out, "answers {}: {}", prompt.id, parts.join(", "));
+    }
+}
+
+/// The catalogue printed by `blindspot list`.
+pub fn list_text() -> String {
+    let mut out = String::from("Primitives (scene.shapes entries):\n");
+    for (name, fields) in RawShape::catalogue() {
+        let _ = writeln!(out, "  {name:<16} {fields}");
+    }
+    out.push_str("  every primitive also takes: for, if, fill, stroke, stroke_width, opacity, fill_opacity,\n");
+    out.push_str("  stroke_opacity, linecap, linejoin, dash\n\nFunctions (expressions):\n");
+    let mut category = "";
+    for f in crate::expr::functions() {
+        if f.category != category {
+            category = f.category;
+            let _ = writeln!(out, "  [{category}]");
+        }
+        let _ = writeln!(out, "    {:<28} {}", f.signature, f.doc);
+    }
+    out.push_str("\nConstants:\n");
+    for (name, value, doc) in crate::expr::constants() {
+        let _ = writeln!(out, "  {name:<6} = {value:<20} {doc}");
+    }
+    out.push_str("\nFonts (bundled; the only fonts the renderer loads):\n");
+    for f in crate::render::fonts::FONTS {
+        let _ = writeln!(
+            out,
+            "  {:<14} weight {}  {} ({})",
+            f.family, f.weight, f.file, f.license
+        );
+    }
+    out.push_str("\nColours: CSS names, #rgb, #rrggbb, none, and matplotlib's tab10:\n  ");
+    out.push_str(
+        &crate::scene::color::palette_names()
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    out.push('\n');
+    out
+}

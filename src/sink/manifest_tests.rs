@@ -1,0 +1,188 @@
+//! Unit tests for the manifest and the row tally.
+
+use super::*;
+use crate::sink::sha256_hex;
+use crate::sink::test_support::sample_rows;
+
+fn header() -> ManifestHeader {
+    ManifestHeader {
+        name: "blindtest-mini".into(),
+        version: "1.0.0".into(),
+        compiler: CompilerInfo {
+            name: "blindspot".into(),
+            version: "0.1.0".into(),
+        },
+        seed: 42,
+        seeding_scheme: "pcg64(master, task, index)".into(),
+        spec: SpecInfo {
+            path: "specs/blindtest.yaml".into(),
+            sha256: "ab".repeat(32),
+        },
+        renderer: RendererInfo {
+            resvg: "0.49.0".into(),
+            fonts: vec![FontInfo {
+                family: "DejaVu Sans".into(),
+                file: "DejaVuSans.ttf".into(),
+                sha256: "cd".repeat(32),
+                license: "Bitstream-Vera".into(),
+            }],
+        },
+    }
+}
+
+fn manifest_for(rows: &[Row]) -> Manifest {
+    let mut tally = Tally::new();
+    tally.add_all(rows);
+    Manifest::new(header(), tally.finish().unwrap(), Vec::new())
+}
+
+#[test]
+fn keys_come_in_the_documented_order() {
+    let json = render_manifest(&manifest_for(&sample_rows(6)));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "format",
+            "name",
+            "version",
+            "compiler",
+            "seed",
+            "seeding_scheme",
+            "spec",
+            "renderer",
+            "files",
+            "counts",
+            "rows",
+            "content_digest"
+        ]
+    );
+    assert_eq!(v["format"], MANIFEST_FORMAT);
+    assert!(json.ends_with("}\n"));
+}
+
+#[test]
+fn counts_split_by_task_and_answer() {
+    let rows = sample_rows(12);
+    let m = manifest_for(&rows);
+    assert_eq!(m.counts.rows, 12);
+    let grid = &m.counts.per_task["counting-grid"];
+    // Rows 2, 5, 8, 11: two images, each asked twice.
+    assert_eq!((grid.images, grid.rows), (2, 4));
+    let circles = &m.counts.per_task["touching-circles"];
+    assert_eq!((circles.images, circles.rows), (4, 4));
+    // Rows 0, 3, 6, 9; only row 0 has i % 4 == 0.
+    assert_eq!(circles.per_groundtruth["Yes"], 1);
+    assert_eq!(circles.per_groundtruth["No"], 3);
+    assert_eq!(m.counts.images, 4 + 4 + 2);
+    assert_eq!(m.rows[1].id, rows[1].id);
+}
+
+#[test]
+fn content_digest_ignores_row_order() {
+    let rows = sample_rows(20);
+    let mut reversed = rows.clone();
+    reversed.reverse();
+    let a = manifest_for(&rows);
+    let b = manifest_for(&reversed);
+    assert_eq!(a.content_digest, b.content_digest);
+    assert_ne!(a.rows, b.rows);
+}
+
+#[test]
+fn content_digest_matches_documented_formula() {
+    let rows = sample_rows(5);
+    let mut sorted: Vec<&Row> = rows.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let body: String = sorted
+        .iter()
+        .map(|r| content_digest_line(&r.id, &r.image_sha256, &r.prompt, &r.groundtruth))
+        .collect();
+    assert_eq!(
+        manifest_for(&rows).content_digest,
+        sha256_hex(body.as_bytes())
+    );
+    assert_eq!(
+        content_digest_line("a\\b", "h", "x\ty\nz\r", "Yes"),
+        "a\\\\b\th\tx\\ty\\nz\\r\tYes\n"
+    );
+}
+
+#[test]
+fn content_digest_changes_with_content() {
+    let rows = sample_rows(5);
+    let mut changed = rows.clone();
+    changed[3].groundtruth = "Maybe".into();
+    assert_ne!(
+        manifest_for(&rows).content_digest,
+        manifest_for(&changed).content_digest
+    );
+}
+
+#[test]
+fn duplicate_ids_and_label_conflicts_are_errors() {
+    let mut rows = sample_rows(4);
+    rows[3].id = rows[0].id.clone();
+    let mut tally = Tally::new();
+    tally.add_all(&rows);
+    assert!(
+        tally
+            .finish()
+            .unwrap_err()
+            .message
+            .contains("duplicate row id")
+    );
+
+    let mut rows = sample_rows(4);
+    rows[3].task = "Other label".into();
+    let mut tally = Tally::new();
+    tally.add_all(&rows);
+    assert!(tally.finish().unwrap_err().message.contains("two labels"));
+}
+
+#[test]
+fn task_counts_feed_the_card() {
+    let mut tally = Tally::new();
+    tally.add_all(&sample_rows(12));
+    let counts = tally.task_counts();
+    let ids: Vec<&str> = counts.iter().map(|t| t.task_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "counting-grid",
+            "line-plot-intersections",
+            "touching-circles"
+        ]
+    );
+    assert_eq!(counts[0].label, "Counting | Grid \"quoted\"");
+    assert_eq!(tally.rows(), 12);
+    let summed: u64 = counts.iter().map(|t| t.arrow_bytes).sum();
+    assert_eq!(summed, tally.arrow_bytes());
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let rows = sample_rows(9);
+    assert_eq!(
+        render_manifest(&manifest_for(&rows)),
+        render_manifest(&manifest_for(&rows))
+    );
+}
+
+#[test]
+fn arrow_bytes_counts_data_offsets_and_fixed_columns() {
+    let rows = sample_rows(3);
+    let mut tally = Tally::new();
+    tally.add_all(&rows);
+    let want: usize = rows
+        .iter()
+        .map(|r| {
+            let texts = [&r.id, &r.task, &r.task_id, &r.image_path, &r.prompt];
+            let more = [&r.groundtruth, &r.metadata, &r.image_sha256];
+            let data: usize = texts.iter().chain(&more).map(|s| s.len()).sum();
+            data + r.image.len() + 9 * 4 + 16
+        })
+        .sum();
+    assert_eq!(tally.arrow_bytes(), want as u64);
+}

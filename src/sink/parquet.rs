@@ -1,0 +1,272 @@
+//! Streaming Parquet shard writer.
+//!
+//! Role: append [`Row`]s to one `data/<split>-NNNNN-of-NNNNN.parquet` file with the
+//! layout Hugging Face `datasets`, the Hub viewer, DuckDB and Polars read natively
+//! (HARNESS.md "Recommended output layout", CRATES.md §4.6/§5.5).
+//!
+//! Invariants:
+//! * Rows are buffered in Arrow builders and handed to the Parquet writer in
+//!   batches of exactly [`ROWS_PER_ROW_GROUP`] rows (the last one may be shorter),
+//!   each becoming one row group. At most `ROWS_PER_ROW_GROUP - 1` rows are held
+//!   between calls, and the file bytes depend only on the row sequence, never on
+//!   how the caller chunks its `write` calls.
+//! * Settings are fixed: ZSTD(3) everywhere; `image.bytes` with dictionary and
+//!   statistics off and PLAIN encoding; page index on (the default); `created_by`
+//!   pinned to [`CREATED_BY`]; the `huggingface` feature JSON both in the Arrow
+//!   schema (inside `ARROW:schema`) and as a footer key/value pair. Nothing in
+//!   the file depends on time or environment, so equal rows give equal bytes.
+//! * The file's SHA-256 is computed from the byte stream while it is written
+//!   (Parquet output is strictly sequential), so `finish` never re-reads it.
+//! * After any error the writer's state is unspecified: drop it and discard the
+//!   partial file (the caller's temp-dir-and-rename scheme does this).
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{BinaryBuilder, Int32Builder, Int64Builder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch, StructArray};
+use arrow_schema::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
+use sha2::{Digest, Sha256};
+
+pub use super::schema::features_json;
+use super::schema::{HF_METADATA_KEY, arrow_schema, image_fields};
+use super::{FileSummary, ROWS_PER_ROW_GROUP, Row, SinkError, create_parent, hex, resolve};
+
+/// Pinned Parquet `created_by`, so file bytes do not change with the crate's
+/// patch version string.
+pub const CREATED_BY: &str = "blindspot (parquet-rs 60.1.0)";
+
+/// ZSTD level used for every column.
+pub const ZSTD_LEVEL: i32 = 3;
+
+/// Limit on the image bytes buffered for one row group: Arrow `Binary` arrays
+/// use `i32` offsets, so one batch cannot exceed 2 GiB.
+const MAX_BATCH_IMAGE_BYTES: usize = i32::MAX as usize;
+
+/// Writes one Parquet shard. Create with [`ShardWriter::create`], feed rows with
+/// [`ShardWriter::write`], and always end with [`ShardWriter::finish`]; a
+/// writer dropped without `finish` leaves an incomplete, unreadable file.
+pub struct ShardWriter {
+    rel_path: String,
+    full_path: PathBuf,
+    schema: SchemaRef,
+    writer: ArrowWriter<HashingWriter<File>>,
+    buffer: RowBuffer,
+    rows: u64,
+}
+
+impl ShardWriter {
+    /// Creates (truncating) `root/rel_path` and its parent directories.
+    /// `rel_path` must be `/`-separated and relative, e.g.
+    /// `data/valid-00000-of-00001.parquet` (see [`super::shard_path`]).
+    pub fn create(root: &Path, rel_path: &str) -> Result<Self, SinkError> {
+        let full_path = resolve(root, rel_path)?;
+        create_parent(&full_path)?;
+        let file = File::create(&full_path)
+            .map_err(|e| SinkError::from(e).context(full_path.display()))?;
+        let schema = arrow_schema();
+        let writer = ArrowWriter::try_new(
+            HashingWriter::new(file),
+            Arc::clone(&schema),
+            Some(writer_properties()?),
+        )
+        .map_err(|e| SinkError::from(e).context(rel_path))?;
+        Ok(Self {
+            rel_path: rel_path.to_owned(),
+            full_path,
+            schema,
+            writer,
+            buffer: RowBuffer::default(),
+            rows: 0,
+        })
+    }
+
+    /// Appends rows. Every time [`ROWS_PER_ROW_GROUP`] rows are buffered they are
+    /// encoded and written out as one row group.
+    pub fn write(&mut self, rows: &[Row]) -> Result<(), SinkError> {
+        for row in rows {
+            self.buffer
+                .push(row)
+                .map_err(|e| e.context(&self.rel_path))?;
+            if self.buffer.len == ROWS_PER_ROW_GROUP {
+                self.flush_group()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the last (partial) row group and the footer, syncs the file and
+    /// returns its summary. The SHA-256 covers exactly the bytes on disk.
+    pub fn finish(mut self) -> Result<FileSummary, SinkError> {
+        self.flush_group()?;
+        let ctx = |e: SinkError| e.context(&self.rel_path);
+        let hashing = self.writer.into_inner().map_err(|e| ctx(e.into()))?;
+        let (file, sha256, bytes) = hashing.into_parts();
+        file.sync_all().map_err(|e| ctx(e.into()))?;
+        let on_disk = file.metadata().map_err(|e| ctx(e.into()))?.len();
+        if on_disk != bytes {
+            return Err(SinkError::new(format!(
+                "{}: wrote {bytes} bytes but the file holds {on_disk}",
+                self.full_path.display()
+            )));
+        }
+        Ok(FileSummary {
+            path: self.rel_path,
+            rows: self.rows,
+            bytes,
+            sha256,
+        })
+    }
+
+    /// Encodes the buffered rows (if any) as one row group.
+    fn flush_group(&mut self) -> Result<(), SinkError> {
+        if self.buffer.len == 0 {
+            return Ok(());
+        }
+        let n = self.buffer.len as u64;
+        let batch = self.buffer.take_batch(&self.schema)?;
+        let ctx = |e: parquet::errors::ParquetError| SinkError::from(e).context(&self.rel_path);
+        self.writer.write(&batch).map_err(ctx)?;
+        self.writer.flush().map_err(ctx)?;
+        self.rows += n;
+        Ok(())
+    }
+}
+
+/// The fixed writer settings described in the module docs.
+fn writer_properties() -> Result<WriterProperties, SinkError> {
+    let image_bytes = ColumnPath::from(vec!["image".to_owned(), "bytes".to_owned()]);
+    let hf = KeyValue::new(HF_METADATA_KEY.to_owned(), features_json().to_string());
+    Ok(WriterProperties::builder()
+        .set_created_by(CREATED_BY.to_owned())
+        .set_max_row_group_row_count(Some(ROWS_PER_ROW_GROUP))
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?))
+        .set_column_dictionary_enabled(image_bytes.clone(), false)
+        .set_column_encoding(image_bytes.clone(), Encoding::PLAIN)
+        .set_column_statistics_enabled(image_bytes, EnabledStatistics::None)
+        .set_key_value_metadata(Some(vec![hf]))
+        .build())
+}
+
+/// Column builders for the rows of the row group being assembled.
+#[derive(Default)]
+struct RowBuffer {
+    id: StringBuilder,
+    task: StringBuilder,
+    task_id: StringBuilder,
+    image_bytes: BinaryBuilder,
+    image_path: StringBuilder,
+    prompt: StringBuilder,
+    groundtruth: StringBuilder,
+    metadata: StringBuilder,
+    width: Int32Builder,
+    height: Int32Builder,
+    seed: Int64Builder,
+    image_sha256: StringBuilder,
+    len: usize,
+    image_byte_count: usize,
+}
+
+impl RowBuffer {
+    /// Appends one row; fails (instead of overflowing Arrow's `i32` offsets) if
+    /// the batch's image bytes would exceed 2 GiB.
+    fn push(&mut self, row: &Row) -> Result<(), SinkError> {
+        let image_bytes = self.image_byte_count.saturating_add(row.image.len());
+        if image_bytes > MAX_BATCH_IMAGE_BYTES {
+            return Err(SinkError::new(format!(
+                "row {:?}: images of one row group exceed 2 GiB",
+                row.id
+            )));
+        }
+        self.image_byte_count = image_bytes;
+        self.id.append_value(&row.id);
+        self.task.append_value(&row.task);
+        self.task_id.append_value(&row.task_id);
+        self.image_bytes.append_value(&row.image);
+        self.image_path.append_value(&row.image_path);
+        self.prompt.append_value(&row.prompt);
+        self.groundtruth.append_value(&row.groundtruth);
+        self.metadata.append_value(&row.metadata);
+        self.width.append_value(row.width);
+        self.height.append_value(row.height);
+        self.seed.append_value(row.seed);
+        self.image_sha256.append_value(&row.image_sha256);
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Drains the builders into a batch whose columns follow
+    /// [`super::schema::COLUMNS`].
+    fn take_batch(&mut self, schema: &SchemaRef) -> Result<RecordBatch, SinkError> {
+        let image = StructArray::try_new(
+            image_fields(),
+            vec![
+                Arc::new(self.image_bytes.finish()) as ArrayRef,
+                Arc::new(self.image_path.finish()),
+            ],
+            None,
+        )?;
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.id.finish()),
+            Arc::new(self.task.finish()),
+            Arc::new(self.task_id.finish()),
+            Arc::new(image),
+            Arc::new(self.prompt.finish()),
+            Arc::new(self.groundtruth.finish()),
+            Arc::new(self.metadata.finish()),
+            Arc::new(self.width.finish()),
+            Arc::new(self.height.finish()),
+            Arc::new(self.seed.finish()),
+            Arc::new(self.image_sha256.finish()),
+        ];
+        self.len = 0;
+        self.image_byte_count = 0;
+        Ok(RecordBatch::try_new(Arc::clone(schema), columns)?)
+    }
+}
+
+/// A `Write` adapter that hashes and counts every byte passed through.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> HashingWriter<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Returns the inner writer, the hex SHA-256 and the byte count.
+    fn into_parts(self) -> (W, String, u64) {
+        (self.inner, hex(&self.hasher.finalize()), self.bytes)
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+#[path = "parquet_tests.rs"]
+mod tests;

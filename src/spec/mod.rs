@@ -1,0 +1,38 @@
+//! Task specs: loading YAML, validating it, and the JSON Schema of the language.
+//!
+//! `load` (file I/O) → `parse` (pure: YAML → raw spec → validated [`TaskSpec`]).
+//! Tests and fuzzers call [`parse`]; the CLI calls [`load`].
+
+pub mod load;
+pub mod locate;
+pub mod raw;
+mod schema_helpers;
+pub mod shapes;
+pub mod types;
+pub mod validate;
+
+use std::path::Path;
+
+use crate::diag::DiagResult;
+pub use load::Source;
+pub use types::TaskSpec;
+
+/// Reads, parses and validates a spec file.
+pub fn load(path: &Path) -> DiagResult<TaskSpec> {
+    parse(load::read_source(path)?)
+}
+
+/// Parses and validates spec text.
+pub fn parse(src: Source) -> DiagResult<TaskSpec> {
+    let raw = load::parse_str(&src)?;
+    validate::validate(raw, src)
+}
+
+/// The JSON Schema (draft-07, for editors) of a task spec, pretty-printed with a newline.
+pub fn json_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<raw::RawTaskSpec>();
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+    text.push('\n');
+    text
+}

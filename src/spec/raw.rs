@@ -1,0 +1,194 @@
+//! The raw task spec: a serde mirror of the YAML, with user-facing names.
+//!
+//! Invariants: every struct denies unknown keys; nothing here does I/O or interprets
+//! expressions. Polymorphic spots (grid axes, expression-or-literal values) are kept as
+//! [`serde_json::Value`] and interpreted by `spec::validate`, which gives better errors
+//! than serde's untagged enums. These types also generate the JSON Schema in `schemas/`.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::schema_helpers::{AxisSchema, LiteralOrExpr, ParamSchema};
+
+/// A value in a scene field: a literal (number, string, boolean, list) or, when a string
+/// starts with `=`, an expression such as `"= rad * S"`.
+pub type Param = serde_json::Value;
+
+/// One task spec file (`tasks/*.yaml`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "blindspot task spec")]
+pub struct RawTaskSpec {
+    /// Dataset name: lowercase ASCII letters, digits and `-`. Names the output folder
+    /// `out/<name>/<version>/`.
+    pub name: String,
+    /// Dataset version, semver `MAJOR.MINOR.PATCH`.
+    pub version: String,
+    /// The task this spec generates.
+    pub task: RawTaskInfo,
+    /// Free-text description, copied into the dataset card.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Licence of the generated data, as a Hugging Face licence id (e.g. `mit`, `cc-by-4.0`).
+    pub license: String,
+    /// BibTeX citation of the source work, copied into the card.
+    #[serde(default)]
+    pub citation: Option<String>,
+    /// The global seed. Each sample's random draws depend only on (seed, task id, sample key).
+    pub seed: u64,
+    /// Split name written to the Parquet file names. Default: `test`.
+    #[serde(default)]
+    pub split: Option<String>,
+    /// Tags for the dataset card. Default: none.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Hugging Face task categories for the card. Default: `[visual-question-answering]`.
+    #[serde(default)]
+    pub task_categories: Option<Vec<String>>,
+    /// Named constants: literals or expressions over earlier constants (no random functions).
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, LiteralOrExpr>")]
+    pub constants: IndexMap<String, serde_json::Value>,
+    /// Parameter axes; the samples are their cartesian product, first axis outermost.
+    /// An axis is a list of values, `{range: {from, to, step}}`, or `{zip: {a: [..], b: [..]}}`
+    /// (lists of equal length, iterated together).
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, AxisSchema>")]
+    pub grid: IndexMap<String, serde_json::Value>,
+    /// How samples are drawn from the grid.
+    #[serde(default)]
+    pub sampling: Option<RawSampling>,
+    /// Per-sample values, in order: expressions over constants, axes and earlier vars. Random
+    /// functions (`uniform`, `randint`, `choice`, `sample`, `shuffle`) are allowed here.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, LiteralOrExpr>")]
+    pub vars: IndexMap<String, serde_json::Value>,
+    /// Boolean expressions every sample must satisfy; a failing draw is rejected and redrawn.
+    #[serde(default)]
+    pub constraints: Vec<RawConstraint>,
+    /// The picture.
+    pub scene: RawScene,
+    /// Named ground-truth answers: expressions evaluated after the vars.
+    #[schemars(with = "IndexMap<String, LiteralOrExpr>")]
+    pub answers: IndexMap<String, serde_json::Value>,
+    /// Prompts; each produces one row per image.
+    pub prompts: Vec<RawPrompt>,
+    /// The `metadata` column: name → expression. Default: every grid variable.
+    #[serde(default)]
+    #[schemars(with = "Option<IndexMap<String, LiteralOrExpr>>")]
+    pub metadata: Option<IndexMap<String, serde_json::Value>>,
+    /// Image encoding options.
+    #[serde(default)]
+    pub output: Option<RawOutput>,
+}
+
+/// Identity of the task inside a dataset.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTaskInfo {
+    /// Slug used in row ids and file names (lowercase letters, digits, `-`). Default: `name`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Display label written to the `task` column, e.g. `Touching Circles`.
+    pub label: String,
+}
+
+/// Sampling options.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSampling {
+    /// Samples per grid cell. Default: 1.
+    #[serde(default)]
+    pub per_cell: Option<u32>,
+    /// Redraws allowed per sample when a constraint fails. Default: 1000.
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// Axes whose values key the random draws. Samples that differ only in other axes share
+    /// their draws (e.g. one random scene rendered at several sizes). Default: all axes.
+    #[serde(default)]
+    pub seed_by: Option<Vec<String>>,
+}
+
+/// A constraint: an expression, or an expression with a message.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawConstraint {
+    /// A boolean expression.
+    Expr(String),
+    /// A boolean expression with an explanation shown when it can never be met.
+    WithMessage {
+        /// The boolean expression.
+        expr: String,
+        /// Why the constraint exists.
+        message: String,
+    },
+}
+
+/// The scene: canvas and shapes, in pixels with the origin at the top-left, y down.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScene {
+    /// Canvas width in pixels (number or `= expr`).
+    #[schemars(with = "ParamSchema")]
+    pub width: Param,
+    /// Canvas height in pixels (number or `= expr`).
+    #[schemars(with = "ParamSchema")]
+    pub height: Param,
+    /// Opaque background colour. Default: `white`.
+    #[serde(default)]
+    #[schemars(with = "Option<ParamSchema>")]
+    pub background: Option<Param>,
+    /// Shapes, painted in order (later on top).
+    #[serde(default)]
+    pub shapes: Vec<super::shapes::RawShape>,
+}
+
+/// One prompt: a Tera template and the answer it expects.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrompt {
+    /// Short id used in row ids. Default: `p1`, `p2`, … by position.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Tera template; sees constants, axes, vars and answers.
+    pub template: String,
+    /// Expression giving the expected answer, usually the name of an entry in `answers`.
+    pub answer: String,
+}
+
+/// Image encoding options.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutput {
+    /// `rgb`, `gray`, or `auto` (gray when every colour in the scene is a gray). Default: `auto`.
+    #[serde(default)]
+    pub color: Option<ColorMode>,
+    /// PNG compression: `fast` (default), `balanced` or `high`.
+    #[serde(default)]
+    pub compression: Option<Compression>,
+}
+
+/// Pixel format of the encoded PNGs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    /// Gray when the scene's palette is gray, RGB otherwise.
+    Auto,
+    /// Always 8-bit RGB.
+    Rgb,
+    /// Always 8-bit gray (colours are converted).
+    Gray,
+}
+
+/// PNG compression effort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// fdeflate with adaptive filtering: fastest, larger files.
+    Fast,
+    /// zlib level 6.
+    Balanced,
+    /// zlib level 9.
+    High,
+}

@@ -1,0 +1,237 @@
+//! The resolved task spec: what validation produces and every later stage consumes.
+//!
+//! Invariants: defaults are applied, every expression is parsed and its free variables are
+//! known to be defined at the point where it is evaluated, grid axes are materialised,
+//! prompt templates are compiled, and all names are unique. Nothing here is optional that a
+//! later stage must default.
+
+use crate::expr::{Expr, Value};
+
+pub use super::load::Source;
+pub use super::raw::{ColorMode, Compression};
+
+/// A scene value: a literal fixed at validation, or an expression evaluated per sample.
+#[derive(Debug, Clone)]
+pub enum Param {
+    /// A literal.
+    Const(Value),
+    /// An expression and the offset of its text inside the YAML string (after `=`).
+    Expr(Expr, usize),
+}
+
+/// One grid axis: one or more variables (several for `zip`) and their rows of values.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    /// The axis name as written in `grid:`.
+    pub name: String,
+    /// Variables bound by the axis (the axis name itself for a plain axis).
+    pub vars: Vec<String>,
+    /// `values[i][j]` is variable `j` at position `i`.
+    pub values: Vec<Vec<Value>>,
+}
+
+impl Axis {
+    /// Number of positions on the axis.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the axis has no positions (never true after validation).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// A named expression with its spec path, e.g. `vars.rad`.
+#[derive(Debug, Clone)]
+pub struct NamedExpr {
+    /// The name it binds.
+    pub name: String,
+    /// The value.
+    pub param: Param,
+    /// Spec path for diagnostics.
+    pub path: String,
+}
+
+/// A constraint on each sample.
+#[derive(Debug, Clone)]
+pub struct Constraint {
+    /// Boolean expression.
+    pub expr: Expr,
+    /// The author's explanation, if any.
+    pub message: Option<String>,
+    /// Spec path for diagnostics.
+    pub path: String,
+}
+
+/// Which primitive a [`ShapeSpec`] draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeKind {
+    /// Straight segment.
+    Line,
+    /// Open polyline.
+    Polyline,
+    /// Closed polygon.
+    Polygon,
+    /// Regular polygon.
+    RegularPolygon,
+    /// Rectangle.
+    Rect,
+    /// Circle.
+    Circle,
+    /// Ellipse.
+    Ellipse,
+    /// SVG path.
+    Path,
+    /// Text.
+    Text,
+    /// Group of shapes.
+    Group,
+}
+
+/// A `for` clause: loop variables and the list expression.
+#[derive(Debug, Clone)]
+pub struct Repeat {
+    /// One name, or two to unpack pairs (`i, c in enumerate(colors)`).
+    pub names: Vec<String>,
+    /// The list to iterate.
+    pub over: Expr,
+}
+
+/// One scene entry with its fields resolved.
+#[derive(Debug, Clone)]
+pub struct ShapeSpec {
+    /// The primitive.
+    pub kind: ShapeKind,
+    /// Fields the author set, by name.
+    pub fields: Vec<(&'static str, Param)>,
+    /// Children (groups only).
+    pub children: Vec<ShapeSpec>,
+    /// Optional repetition.
+    pub repeat: Option<Repeat>,
+    /// Optional condition.
+    pub when: Option<Param>,
+    /// Spec path of the entry, e.g. `scene.shapes[2].circle`.
+    pub path: String,
+}
+
+impl ShapeSpec {
+    /// The field's value, if set.
+    pub fn field(&self, name: &str) -> Option<&Param> {
+        self.fields.iter().find(|(n, _)| *n == name).map(|(_, p)| p)
+    }
+}
+
+/// The scene template.
+#[derive(Debug, Clone)]
+pub struct SceneSpec {
+    /// Canvas width in pixels.
+    pub width: Param,
+    /// Canvas height in pixels.
+    pub height: Param,
+    /// Background colour.
+    pub background: Param,
+    /// Shapes in paint order.
+    pub shapes: Vec<ShapeSpec>,
+}
+
+/// One prompt.
+#[derive(Debug, Clone)]
+pub struct PromptSpec {
+    /// Id used in row ids, e.g. `p1`.
+    pub id: String,
+    /// The template text (also registered in the task's Tera instance under `id`).
+    pub template: String,
+    /// The expected answer.
+    pub answer: Param,
+    /// Spec path for diagnostics.
+    pub path: String,
+}
+
+/// Sampling options with defaults applied.
+#[derive(Debug, Clone)]
+pub struct Sampling {
+    /// Samples per grid cell.
+    pub per_cell: u32,
+    /// Redraws allowed per sample.
+    pub retries: u32,
+    /// Indices of the axes that key the random draws.
+    pub seed_axes: Vec<usize>,
+}
+
+/// Image encoding options with defaults applied.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputOptions {
+    /// Pixel format policy.
+    pub color: ColorMode,
+    /// PNG compression effort.
+    pub compression: Compression,
+}
+
+/// A validated, resolved task spec.
+#[derive(Debug)]
+pub struct TaskSpec {
+    /// The spec file.
+    pub source: Source,
+    /// Dataset name.
+    pub name: String,
+    /// Dataset version (semver).
+    pub version: String,
+    /// Task slug.
+    pub task_id: String,
+    /// Task display label.
+    pub label: String,
+    /// Description for the card.
+    pub description: String,
+    /// Licence id.
+    pub license: String,
+    /// Citation, if any.
+    pub citation: Option<String>,
+    /// Global seed.
+    pub seed: u64,
+    /// Split name.
+    pub split: String,
+    /// Card tags.
+    pub tags: Vec<String>,
+    /// Card task categories.
+    pub task_categories: Vec<String>,
+    /// Constants, evaluated.
+    pub constants: indexmap::IndexMap<String, Value>,
+    /// Grid axes in order (first outermost).
+    pub axes: Vec<Axis>,
+    /// Sampling options.
+    pub sampling: Sampling,
+    /// Per-sample variables, in evaluation order.
+    pub vars: Vec<NamedExpr>,
+    /// Constraints, checked after the vars.
+    pub constraints: Vec<Constraint>,
+    /// The scene template.
+    pub scene: SceneSpec,
+    /// Answers, evaluated after the constraints hold.
+    pub answers: Vec<NamedExpr>,
+    /// Prompts.
+    pub prompts: Vec<PromptSpec>,
+    /// Compiled prompt templates, keyed by prompt id.
+    pub templates: tera::Tera,
+    /// The metadata column entries.
+    pub metadata: Vec<NamedExpr>,
+    /// Image options.
+    pub output: OutputOptions,
+}
+
+impl TaskSpec {
+    /// Number of grid cells (product of the axis lengths).
+    pub fn cells(&self) -> u64 {
+        self.axes.iter().map(|a| a.len() as u64).product()
+    }
+
+    /// Number of images the spec generates.
+    pub fn images(&self) -> u64 {
+        self.cells() * u64::from(self.sampling.per_cell)
+    }
+
+    /// Number of rows (images × prompts).
+    pub fn rows(&self) -> u64 {
+        self.images() * self.prompts.len() as u64
+    }
+}

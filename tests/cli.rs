@@ -1,0 +1,97 @@
+//! Smoke tests of the command line: exit codes and what users see.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn blindspot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blindspot"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn check_prints_counts_per_axis_value() {
+    let o = blindspot(&["check", "tasks/blindtest/touching_circles.yaml"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains("images: 672   prompts: 2   rows: 1344   split: valid"),
+        "{text}"
+    );
+    assert!(text.contains("axis distance:"));
+    assert!(text.contains("answers p1: No: 480, Yes: 192"), "{text}");
+    assert!(text.contains("answers p2: No: 528, Yes: 144"), "{text}");
+}
+
+#[test]
+fn list_names_primitives_functions_and_fonts() {
+    let o = blindspot(&["list"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for needle in [
+        "regular_polygon",
+        "uniform",
+        "sqrt",
+        "DejaVu Sans",
+        "tab:blue",
+    ] {
+        assert!(text.contains(needle), "list lacks {needle}");
+    }
+}
+
+#[test]
+fn schema_prints_json() {
+    let o = blindspot(&["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["title"], "blindspot task spec");
+}
+
+#[test]
+fn preview_writes_pngs_and_a_contact_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    let o = blindspot(&[
+        "preview",
+        "tests/fixtures/valid/minimal.yaml",
+        "-n",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for f in [
+        "contact-sheet.png",
+        "samples.txt",
+        "dots-000000.png",
+        "dots-000000.svg",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let sheet = common::decode_png(&std::fs::read(out.join("contact-sheet.png")).unwrap());
+    assert!(sheet.width >= 256 && sheet.height >= 256);
+}
+
+#[test]
+fn missing_spec_is_an_io_error_with_exit_code_2() {
+    let o = blindspot(&["check", "tasks/does-not-exist.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read spec"));
+}

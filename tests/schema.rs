@@ -1,0 +1,65 @@
+//! The committed JSON Schema matches the Rust types, and every spec in tasks/ points
+//! editors at it and validates.
+//! Regenerate with `BLINDSPOT_UPDATE=1 cargo test --test schema` (or `blindspot schema --out`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+#[test]
+fn committed_schema_is_current() {
+    let path = common::root().join("schemas/task.schema.json");
+    let fresh = blindspot::spec::json_schema();
+    if common::updating() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "schemas/task.schema.json is stale: run `BLINDSPOT_UPDATE=1 cargo test --test schema`"
+    );
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_task_spec_has_the_schema_line_and_validates() {
+    let mut files = Vec::new();
+    yaml_files(&common::root().join("tasks"), &mut files);
+    yaml_files(&common::root().join("tests/fixtures/valid"), &mut files);
+    assert!(!files.is_empty());
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let first = text.lines().next().unwrap_or("");
+        let rel = first.trim_start_matches("# yaml-language-server: $schema=");
+        assert!(
+            first.starts_with("# yaml-language-server: $schema="),
+            "{}: first line",
+            f.display()
+        );
+        let schema = f.parent().unwrap().join(rel);
+        assert!(
+            schema
+                .canonicalize()
+                .is_ok_and(|p| p.ends_with("schemas/task.schema.json")),
+            "{}: {rel}",
+            f.display()
+        );
+        if let Err(d) = blindspot::spec::load(&f) {
+            panic!(
+                "{} does not validate:\n{}",
+                f.display(),
+                blindspot::diag::render(&d)
+            );
+        }
+    }
+}
