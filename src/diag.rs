@@ -163,15 +163,40 @@ fn render_snippet(out: &mut String, loc: &Location, at: &str) {
     if loc.line_text.is_empty() {
         return;
     }
+    let (text, caret_col) = window(loc.line_text.trim_end(), loc.column.saturating_sub(1));
     let _ = writeln!(out, "{pad} |");
-    let _ = writeln!(out, "{num} | {}", loc.line_text.trim_end());
-    let lead: String = loc
-        .line_text
+    let _ = writeln!(out, "{num} | {text}");
+    let lead: String = text
         .chars()
-        .take(loc.column.saturating_sub(1))
+        .take(caret_col)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(loc.len.max(1)));
+    let room = text.chars().count().saturating_sub(caret_col).max(1);
+    let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(loc.len.clamp(1, room)));
+}
+
+/// Longest snippet line shown; longer lines are cut to a window around the column.
+const MAX_SNIPPET: usize = 100;
+
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SNIPPET {
+        return (line.to_string(), col);
+    }
+    let start = col
+        .saturating_sub(MAX_SNIPPET / 2)
+        .min(chars.len().saturating_sub(MAX_SNIPPET));
+    let end = (start + MAX_SNIPPET).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut caret = col - start;
+    if start > 0 {
+        text.insert(0, '…');
+        caret += 1;
+    }
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, caret)
 }
 
 #[cfg(test)]

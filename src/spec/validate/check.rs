@@ -196,7 +196,7 @@ pub fn expr_offset(text: &str) -> usize {
 pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     candidates
         .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= 2)
+        .filter(|(d, _)| *d <= 2 && *d < name.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.to_string())
 }

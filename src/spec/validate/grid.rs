@@ -55,6 +55,13 @@ pub fn axes(
     out
 }
 
+fn declared_names(name: &str, raw: &Json) -> Vec<String> {
+    match raw.get("zip").and_then(Json::as_object) {
+        Some(map) => map.keys().cloned().collect(),
+        None => vec![name.to_string()],
+    }
+}
+
 fn axis(ck: &mut Checker<'_>, name: &str, raw: &Json, path: &str) -> Option<Axis> {
     let axis = match raw {
         Json::Array(items) => list_axis(ck, name, items, path),
