@@ -25,19 +25,19 @@ pub fn axes(
     let mut out = Vec::new();
     for (name, raw) in grid {
         let path = format!("grid.{name}");
-        if let Some(axis) = axis(ck, name, raw, &path) {
-            for v in &axis.vars {
-                if !known.insert(v.clone()) {
-                    ck.error(
-                        "duplicate-name",
-                        format!("`{v}` is defined twice"),
-                        &path,
-                        None,
-                    );
-                }
+        let parsed = axis(ck, name, raw, &path);
+        // A broken axis still defines its names, so later sections do not cascade errors.
+        let names = match &parsed {
+            Some(a) => a.vars.clone(),
+            None => declared_names(name, raw),
+        };
+        for v in names {
+            if !known.insert(v.clone()) {
+                let msg = format!("`{v}` is defined twice");
+                ck.error("duplicate-name", msg, &path, None);
             }
-            out.push(axis);
         }
+        out.extend(parsed);
     }
     let cells = out
         .iter()
