@@ -92,20 +92,6 @@ pub fn contact_sheet(samples: &[(String, Sample)]) -> Scene {
     }
 }
 
-fn plain_style(fill: Rgb) -> Style {
-    Style {
-        fill: Some(fill),
-        stroke: None,
-        stroke_width: 1.0,
-        opacity: 1.0,
-        fill_opacity: 1.0,
-        stroke_opacity: 1.0,
-        linecap: "butt",
-        linejoin: "miter",
-        dash: Vec::new(),
-    }
-}
-
 fn background(scene: &Scene) -> Item {
     let geom = Geom::Rect {
         x: 0.0,
@@ -116,7 +102,7 @@ fn background(scene: &Scene) -> Item {
     };
     Item::Shape(Shape {
         geom,
-        style: plain_style(scene.background),
+        style: Style::solid(scene.background),
     })
 }
 
@@ -134,6 +120,6 @@ fn caption(x: f64, y: f64, text: &str) -> Item {
     };
     Item::Shape(Shape {
         geom: Geom::Text(t),
-        style: plain_style(Rgb(20, 20, 20)),
+        style: Style::solid(Rgb(20, 20, 20)),
     })
 }

@@ -139,6 +139,23 @@ pub struct Style {
     pub dash: Vec<f64>,
 }
 
+impl Style {
+    /// A plain fill with no stroke, fully opaque.
+    pub fn solid(fill: Rgb) -> Self {
+        Self {
+            fill: Some(fill),
+            stroke: None,
+            stroke_width: 1.0,
+            opacity: 1.0,
+            fill_opacity: 1.0,
+            stroke_opacity: 1.0,
+            linecap: "butt",
+            linejoin: "miter",
+            dash: Vec::new(),
+        }
+    }
+}
+
 impl Scene {
     /// Whether every colour used is a gray (so the image can be stored as 8-bit gray).
     pub fn is_gray(&self) -> bool {

@@ -225,17 +225,7 @@ mod tests {
     use crate::scene::Rgb;
 
     fn style() -> Style {
-        Style {
-            fill: Some(Rgb(0, 0x75, 0xff)),
-            stroke: None,
-            stroke_width: 1.0,
-            opacity: 1.0,
-            fill_opacity: 1.0,
-            stroke_opacity: 1.0,
-            linecap: "butt",
-            linejoin: "miter",
-            dash: vec![],
-        }
+        Style::solid(Rgb(0, 0x75, 0xff))
     }
 
     #[test]
