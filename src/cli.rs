@@ -4,13 +4,16 @@
 //! stderr); 2 I/O or internal errors. Only this module and `main` print to the terminal.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::diag::{Diagnostic, render};
 use crate::pipeline::{BuildOptions, Failure};
+use crate::publish::Release;
+use crate::spec::TaskSpec;
+use crate::spec::suite::{Suite, load_suite, suite_path};
 
 /// blindspot: compile declarative task specs into reproducible image datasets.
 #[derive(Debug, Parser)]
@@ -58,6 +61,9 @@ pub enum Command {
         /// File to write instead of printing.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The schema of suite files (`suite.yaml`) instead.
+        #[arg(long)]
+        suite: bool,
     },
 }
 
@@ -68,7 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
         Command::List => print(&crate::report::list_text()),
-        Command::Schema { out } => schema(out),
+        Command::Schema { out, suite } => schema(out, suite),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -83,25 +89,46 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn load(spec: &std::path::Path) -> Result<crate::spec::TaskSpec, Failure> {
-    let diags_to_failure = |d: Vec<Diagnostic>| {
+/// What a path names: one task spec, or a suite (a folder with `suite.yaml`, or that file).
+enum Target {
+    Task(Box<TaskSpec>),
+    Suite(Box<Suite>),
+}
+
+fn load(path: &Path) -> Result<Target, Failure> {
+    let to_failure = |d: Vec<Diagnostic>| {
         if d.iter().any(|x| x.id == "spec-unreadable") {
             Failure::Io(render(&d).trim_end().to_string())
         } else {
             Failure::Spec(d)
         }
     };
-    crate::spec::load(spec).map_err(diags_to_failure)
+    match suite_path(path) {
+        Some(p) => load_suite(&p)
+            .map(|s| Target::Suite(Box::new(s)))
+            .map_err(to_failure),
+        None => crate::spec::load(path)
+            .map(|t| Target::Task(Box::new(t)))
+            .map_err(to_failure),
+    }
 }
 
 fn build(spec: PathBuf, out: Option<PathBuf>, threads: Option<usize>) -> Result<(), Failure> {
-    let task = load(&spec)?;
-    let dir = out.unwrap_or_else(|| PathBuf::from("out").join(&task.name).join(&task.version));
+    let target = load(&spec)?;
+    let release = match &target {
+        Target::Task(t) => Release::task(t),
+        Target::Suite(s) => Release::suite(s),
+    };
+    let dir = out.unwrap_or_else(|| {
+        PathBuf::from("out")
+            .join(release.name)
+            .join(release.version)
+    });
     let opts = BuildOptions {
         out_dir: dir,
         threads,
     };
-    let report = crate::pipeline::build(&task, &opts)?;
+    let report = crate::pipeline::build_release(&release, &opts)?;
     eprintln!(
         "built {} images, {} rows in {:.2}s → {}",
         report.images,
@@ -112,22 +139,49 @@ fn build(spec: PathBuf, out: Option<PathBuf>, threads: Option<usize>) -> Result<
     Ok(())
 }
 
+fn tasks(target: &Target) -> Vec<&TaskSpec> {
+    match target {
+        Target::Task(t) => vec![t],
+        Target::Suite(s) => s.tasks.iter().collect(),
+    }
+}
+
 fn check(spec: PathBuf) -> Result<(), Failure> {
-    let task = load(&spec)?;
-    let summary = crate::report::check(&task)?;
-    print(&summary)
+    let target = load(&spec)?;
+    let mut text = String::new();
+    for task in tasks(&target) {
+        text.push_str(&crate::report::check(task)?);
+        text.push('\n');
+    }
+    if let Target::Suite(s) = &target {
+        text.push_str(&crate::report::suite_table(s));
+    }
+    print(&text)
 }
 
 fn preview(spec: PathBuf, count: u64, out: Option<PathBuf>) -> Result<(), Failure> {
-    let task = load(&spec)?;
-    let dir = out.unwrap_or_else(|| PathBuf::from("out").join("preview").join(&task.name));
-    let files = crate::preview::write(&task, count, &dir)?;
-    eprintln!("wrote {} files to {}", files, dir.display());
+    let target = load(&spec)?;
+    // One folder per task, except for a single task written where --out says.
+    let per_task = matches!(target, Target::Suite(_)) || out.is_none();
+    let base = out.unwrap_or_else(|| PathBuf::from("out").join("preview"));
+    for task in tasks(&target) {
+        let dir = if per_task {
+            base.join(&task.task_id)
+        } else {
+            base.clone()
+        };
+        let files = crate::preview::write(task, count, &dir)?;
+        eprintln!("wrote {} files to {}", files, dir.display());
+    }
     Ok(())
 }
 
-fn schema(out: Option<PathBuf>) -> Result<(), Failure> {
-    let text = crate::spec::json_schema();
+fn schema(out: Option<PathBuf>, suite: bool) -> Result<(), Failure> {
+    let text = if suite {
+        crate::spec::suite::json_schema()
+    } else {
+        crate::spec::json_schema()
+    };
     match out {
         Some(path) => std::fs::write(&path, text)
             .map_err(|e| Failure::Io(format!("cannot write {} ({e})", path.display()))),

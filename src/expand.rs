@@ -3,8 +3,12 @@
 //! Invariants: plan `i` is computed from `i` alone (mixed-radix over the axes, first axis
 //! outermost, replicate innermost), so plans can be produced lazily, in any order, on any
 //! thread or shard. A sample's seed depends only on (spec seed, task id, the positions of
-//! the `seed_by` axes, replicate): see [`crate::rng::sample_seed`].
+//! the `seed_by` axes, replicate): see [`crate::rng::sample_seed`]. The one exception is
+//! `sampling.unique`, which by definition relates samples: a [`Planner`] resolves it once,
+//! sequentially in seed-key order, into a per-key number of accepted draws to skip, so the
+//! result is still independent of threads and shards.
 
+use crate::compose::{self, ComposeError};
 use crate::rng::sample_seed;
 use crate::spec::TaskSpec;
 
@@ -17,11 +21,17 @@ pub struct SamplePlan {
     pub cell: Vec<usize>,
     /// Replicate number within the cell.
     pub replicate: u32,
+    /// Index of the sample's seed key (the `seed_by` positions and replicate), 0-based.
+    pub key_index: u64,
+    /// Number of seed keys in the spec.
+    pub key_count: u64,
+    /// Accepted draws to skip (set by `sampling.unique`).
+    pub skip: u32,
     /// The per-sample seed.
     pub seed: u64,
 }
 
-/// The plan of sample `index`; `index` must be below `spec.images()`.
+/// The plan of sample `index` without uniqueness skips; `index` < `spec.images()`.
 pub fn plan(spec: &TaskSpec, index: u64) -> SamplePlan {
     let per_cell = u64::from(spec.sampling.per_cell);
     let replicate = (index % per_cell) as u32;
@@ -38,17 +48,76 @@ pub fn plan(spec: &TaskSpec, index: u64) -> SamplePlan {
         .iter()
         .map(|&a| cell[a] as u64)
         .collect();
+    let mut key_index = 0u64;
+    for &a in &spec.sampling.seed_axes {
+        key_index = key_index * spec.axes[a].len() as u64 + cell[a] as u64;
+    }
+    key_index = key_index * per_cell + u64::from(replicate);
     key.push(u64::from(replicate));
     let seed = sample_seed(spec.seed, &spec.task_id, &key);
     SamplePlan {
         index,
         cell,
         replicate,
+        key_index,
+        key_count: spec.seed_keys(),
+        skip: 0,
         seed,
     }
 }
 
-/// Every plan in order.
-pub fn plans(spec: &TaskSpec) -> impl Iterator<Item = SamplePlan> + '_ {
-    (0..spec.images()).map(move |i| plan(spec, i))
+/// Plans with `sampling.unique` resolved.
+#[derive(Debug)]
+pub struct Planner<'a> {
+    spec: &'a TaskSpec,
+    skips: Vec<u32>,
+}
+
+impl<'a> Planner<'a> {
+    /// Resolves uniqueness (if the spec asks for it) by drawing every seed key in order.
+    pub fn new(spec: &'a TaskSpec) -> Result<Self, (u64, ComposeError)> {
+        if let Some(b) = &spec.sampling.balance {
+            let (keys, values) = (spec.seed_keys(), b.values.len() as u64);
+            if keys % values != 0 {
+                let msg = format!("{keys} seed keys cannot be split evenly over {values} values");
+                return Err((0, ComposeError::new("unbalanced-quota", msg, &b.on.path)));
+            }
+        }
+        let skips = if spec.sampling.unique.is_empty() {
+            Vec::new()
+        } else {
+            compose::unique_skips(spec)?
+        };
+        Ok(Self { spec, skips })
+    }
+
+    /// The plan of sample `index`.
+    pub fn plan(&self, index: u64) -> SamplePlan {
+        let mut p = plan(self.spec, index);
+        p.skip = self.skips.get(p.key_index as usize).copied().unwrap_or(0);
+        p
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> u64 {
+        self.spec.images()
+    }
+
+    /// Whether there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The first sample index of every seed key, in key order.
+pub fn key_representatives(spec: &TaskSpec) -> Vec<u64> {
+    let mut first = vec![u64::MAX; spec.seed_keys() as usize];
+    for i in 0..spec.images() {
+        let p = plan(spec, i);
+        let slot = &mut first[p.key_index as usize];
+        if *slot == u64::MAX {
+            *slot = i;
+        }
+    }
+    first
 }

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod expand;
 pub mod expr;
 pub mod pipeline;
+pub mod plugins;
 pub mod preview;
 pub mod prompt;
 pub mod publish;

@@ -16,7 +16,8 @@ use rayon::prelude::*;
 
 use crate::compose::{self, ComposeError, Sample};
 use crate::diag::Diagnostic;
-use crate::expand;
+use crate::expand::{Planner, SamplePlan};
+use crate::publish::Release;
 use crate::render::{self, Renderer};
 use crate::scene::svg::to_svg;
 use crate::sink::{self, Row, ShardWriter, SinkError, Tally};
@@ -63,13 +64,51 @@ pub struct BuildReport {
 
 /// Builds the dataset of one task spec.
 pub fn build(spec: &TaskSpec, opts: &BuildOptions) -> Result<BuildReport, Failure> {
+    build_release(&Release::task(spec), opts)
+}
+
+/// Builds a release (one task or a suite) into `opts.out_dir`, atomically.
+pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
     let renderer = Renderer::new();
     let pool = thread_pool(opts.threads)?;
     let staging = Staging::create(&opts.out_dir)?;
-    let shard = sink::shard_path(&spec.split, 0, 1);
-    let mut writer = ShardWriter::create(staging.path(), &shard)?;
     let mut tally = Tally::new();
+    let mut files = Vec::new();
+    let mut images = 0;
+    for task in &rel.tasks {
+        let shard = rel.shard_path(task);
+        files.push(write_task(
+            task,
+            &renderer,
+            &pool,
+            staging.path(),
+            &shard,
+            &mut tally,
+        )?);
+        images += task.images();
+    }
+    let rows = tally.rows();
+    crate::publish::write_docs(rel, staging.path(), tally, files)?;
+    staging.commit()?;
+    Ok(BuildReport {
+        images,
+        rows,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Renders every sample of one task into one Parquet shard, in chunks.
+fn write_task(
+    spec: &TaskSpec,
+    renderer: &Renderer,
+    pool: &rayon::ThreadPool,
+    root: &Path,
+    shard: &str,
+    tally: &mut Tally,
+) -> Result<sink::FileSummary, Failure> {
+    let planner = Planner::new(spec).map_err(|(i, e)| compose_failure(spec, i, e))?;
+    let mut writer = ShardWriter::create(root, shard)?;
     let total = spec.images();
     let mut first = 0;
     while first < total {
@@ -77,7 +116,7 @@ pub fn build(spec: &TaskSpec, opts: &BuildOptions) -> Result<BuildReport, Failur
         let chunk: Vec<Result<Vec<Row>, Failure>> = pool.install(|| {
             (first..last)
                 .into_par_iter()
-                .map(|i| sample_rows(spec, &renderer, i))
+                .map(|i| sample_rows(spec, renderer, &planner.plan(i)))
                 .collect()
         });
         for rows in chunk {
@@ -87,15 +126,7 @@ pub fn build(spec: &TaskSpec, opts: &BuildOptions) -> Result<BuildReport, Failur
         }
         first = last;
     }
-    let file = writer.finish()?;
-    let rows = file.rows;
-    crate::publish::write_docs(spec, staging.path(), tally, file)?;
-    staging.commit()?;
-    Ok(BuildReport {
-        images: total,
-        rows,
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    Ok(writer.finish()?)
 }
 
 fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
@@ -107,10 +138,14 @@ fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
         .map_err(|e| Failure::Io(format!("cannot start worker threads ({e})")))
 }
 
-/// Composes, renders and encodes sample `index` into its rows.
-pub fn sample_rows(spec: &TaskSpec, renderer: &Renderer, index: u64) -> Result<Vec<Row>, Failure> {
-    let plan = expand::plan(spec, index);
-    let sample = compose::compose(spec, &plan).map_err(|e| compose_failure(spec, index, e))?;
+/// Composes, renders and encodes one planned sample into its rows.
+pub fn sample_rows(
+    spec: &TaskSpec,
+    renderer: &Renderer,
+    plan: &SamplePlan,
+) -> Result<Vec<Row>, Failure> {
+    let index = plan.index;
+    let sample = compose::compose(spec, plan).map_err(|e| compose_failure(spec, index, e))?;
     let png = render_png(spec, renderer, &sample)
         .map_err(|e| Failure::Io(format!("sample {index}: {e}")))?;
     let image_sha256 = sink::sha256_hex(&png);

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::compose::{self, Sample};
-use crate::expand;
+use crate::expand::Planner;
 use crate::pipeline::{Failure, compose_failure, render_png};
 use crate::render::{self, Renderer, fonts};
 use crate::scene::svg::to_svg;
@@ -25,13 +25,14 @@ pub fn write(spec: &TaskSpec, count: u64, dir: &Path) -> Result<usize, Failure> 
     let io = |e: std::io::Error| Failure::Io(format!("cannot write to {} ({e})", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
     let renderer = Renderer::new();
+    let planner = Planner::new(spec).map_err(|(i, e)| compose_failure(spec, i, e))?;
     let total = spec.images();
     let count = count.clamp(1, total.max(1)).min(total);
     let mut samples = Vec::new();
     let mut listing = String::new();
     for k in 0..count {
         let index = k * total / count;
-        let sample = compose::compose(spec, &expand::plan(spec, index))
+        let sample = compose::compose(spec, &planner.plan(index))
             .map_err(|e| compose_failure(spec, index, e))?;
         let stem = format!("{}-{index:06}", spec.task_id);
         let png = render_png(spec, &renderer, &sample).map_err(|e| Failure::Io(e.to_string()))?;

@@ -1,64 +1,206 @@
-//! The release documents written beside the Parquet data: README.md card and manifest.json.
+//! Releases: what a build publishes (one task, or a suite of tasks) and the documents
+//! written beside the Parquet data — the README.md card and manifest.json.
 //!
-//! Invariant: both are pure functions of the spec, the row tally and the data files, so two
-//! builds of the same spec produce byte-identical documents (no dates, fixed order).
+//! Invariant: both documents are pure functions of the specs, the row tally and the data
+//! files, so two builds of the same specs produce byte-identical documents (no dates,
+//! fixed order).
 
 use std::path::Path;
 
 use crate::render::fonts::FONTS;
 use crate::sink::{
-    self, CardInfo, CompilerInfo, FileSummary, FontInfo, Manifest, ManifestHeader, RendererInfo,
-    SinkError, SpecInfo, Tally,
+    self, CardConfig, CardInfo, CompilerInfo, FileSummary, FontInfo, Manifest, ManifestHeader,
+    RendererInfo, SinkError, SpecInfo, Tally, TaskCount, TaskSpecInfo,
 };
 use crate::spec::TaskSpec;
+use crate::spec::suite::Suite;
 
 /// resvg version that renders the images (kept in step with Cargo.toml by a test).
 pub const RESVG_VERSION: &str = "0.49.0";
 
+/// What one build publishes.
+#[derive(Debug)]
+pub struct Release<'a> {
+    /// Dataset name (folder and Hub repo name).
+    pub name: &'a str,
+    /// Dataset version.
+    pub version: &'a str,
+    /// Card title.
+    pub pretty_name: &'a str,
+    /// Card description.
+    pub description: &'a str,
+    /// Licence id.
+    pub license: &'a str,
+    /// Citation, if any.
+    pub citation: Option<&'a str>,
+    /// Card tags.
+    pub tags: &'a [String],
+    /// Card task categories.
+    pub task_categories: Vec<String>,
+    /// Split of every row.
+    pub split: &'a str,
+    /// The spec file the build started from (task or suite).
+    pub spec: SpecInfo,
+    /// Tasks in dataset order.
+    pub tasks: Vec<&'a TaskSpec>,
+    /// Whether each task gets its own folder and Hub config (suites).
+    pub per_task: bool,
+}
+
+impl<'a> Release<'a> {
+    /// A release of one task spec: one shard, one `default` config.
+    pub fn task(spec: &'a TaskSpec) -> Self {
+        Self {
+            name: &spec.name,
+            version: &spec.version,
+            pretty_name: &spec.label,
+            description: &spec.description,
+            license: &spec.license,
+            citation: spec.citation.as_deref(),
+            tags: &spec.tags,
+            task_categories: spec.task_categories.clone(),
+            split: &spec.split,
+            spec: spec_info(&spec.source),
+            tasks: vec![spec],
+            per_task: false,
+        }
+    }
+
+    /// A release of a suite: one folder and one config per task, plus `all`.
+    pub fn suite(suite: &'a Suite) -> Self {
+        let i = &suite.info;
+        Self {
+            name: &i.name,
+            version: &i.version,
+            pretty_name: &i.pretty_name,
+            description: i.description.as_deref().unwrap_or("").trim(),
+            license: &i.license,
+            citation: i.citation.as_deref().map(str::trim),
+            tags: &i.tags,
+            task_categories: i
+                .task_categories
+                .clone()
+                .unwrap_or_else(|| vec!["visual-question-answering".into()]),
+            split: &suite.split,
+            spec: spec_info(&suite.source),
+            tasks: suite.tasks.iter().collect(),
+            per_task: true,
+        }
+    }
+
+    /// The data file of a task, relative to the dataset root.
+    pub fn shard_path(&self, task: &TaskSpec) -> String {
+        let file = sink::shard_path(self.split, 0, 1);
+        match self.per_task {
+            true => file.replacen("data/", &format!("data/{}/", task.task_id), 1),
+            false => file,
+        }
+    }
+}
+
+fn spec_info(src: &crate::spec::Source) -> SpecInfo {
+    SpecInfo {
+        path: normalise(&src.file),
+        sha256: src.sha256.clone(),
+    }
+}
+
+/// A spec path as recorded: forward slashes, no leading `./`.
+fn normalise(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    p.trim_start_matches("./").to_string()
+}
+
 /// Writes README.md and manifest.json into `root`.
 pub fn write_docs(
-    spec: &TaskSpec,
+    rel: &Release<'_>,
     root: &Path,
     tally: Tally,
-    data: FileSummary,
+    data: Vec<FileSummary>,
 ) -> Result<(), SinkError> {
+    let tasks = ordered_counts(rel, &tally);
     let card = CardInfo {
-        name: spec.name.clone(),
-        pretty_name: spec.label.clone(),
-        version: spec.version.clone(),
-        description: spec.description.clone(),
-        license: spec.license.clone(),
-        citation: spec.citation.clone(),
-        tags: spec.tags.clone(),
-        task_categories: spec.task_categories.clone(),
-        split: spec.split.clone(),
+        name: rel.name.into(),
+        pretty_name: rel.pretty_name.into(),
+        version: rel.version.into(),
+        description: rel.description.into(),
+        license: rel.license.into(),
+        citation: rel.citation.map(str::to_string),
+        tags: rel.tags.to_vec(),
+        task_categories: rel.task_categories.clone(),
+        split: rel.split.into(),
         num_rows: tally.rows(),
         compiler_version: crate::VERSION.to_string(),
-        spec_sha256: spec.source.sha256.clone(),
-        seed: spec.seed,
-        tasks: tally.task_counts(),
-        files: vec![data.clone()],
+        spec_sha256: rel.spec.sha256.clone(),
+        seed: rel.tasks.first().map_or(0, |t| t.seed),
+        configs: configs(rel, &tasks, &data),
+        tasks,
+        files: data.clone(),
     };
     let readme = sink::write_text_file(root, "README.md", &sink::render_card(&card))?;
-    let manifest = Manifest::new(header(spec), tally.finish()?, vec![data, readme]);
+    let mut files = data;
+    files.push(readme);
+    let manifest = Manifest::new(header(rel), tally.finish()?, files);
     sink::write_text_file(root, "manifest.json", &sink::render_manifest(&manifest))?;
     Ok(())
 }
 
-fn header(spec: &TaskSpec) -> ManifestHeader {
+/// Task counts in the release's task order (the tally orders them by id).
+fn ordered_counts(rel: &Release<'_>, tally: &Tally) -> Vec<TaskCount> {
+    let counts = tally.task_counts();
+    rel.tasks
+        .iter()
+        .filter_map(|t| counts.iter().find(|c| c.task_id == t.task_id).cloned())
+        .collect()
+}
+
+fn configs(rel: &Release<'_>, tasks: &[TaskCount], files: &[FileSummary]) -> Vec<CardConfig> {
+    if !rel.per_task {
+        return Vec::new();
+    }
+    let glob = |dir: &str| format!("data/{dir}/{}-*", rel.split);
+    let mut out = vec![CardConfig {
+        name: "all".into(),
+        data_glob: glob("*"),
+        default: true,
+        rows: tasks.iter().map(|t| t.rows).sum(),
+        num_bytes: tasks.iter().map(|t| t.arrow_bytes).sum(),
+        download_size: files.iter().map(|f| f.bytes).sum(),
+    }];
+    for (t, f) in tasks.iter().zip(files) {
+        out.push(CardConfig {
+            name: t.task_id.clone(),
+            data_glob: glob(&t.task_id),
+            default: false,
+            rows: t.rows,
+            num_bytes: t.arrow_bytes,
+            download_size: f.bytes,
+        });
+    }
+    out
+}
+
+fn header(rel: &Release<'_>) -> ManifestHeader {
     ManifestHeader {
-        name: spec.name.clone(),
-        version: spec.version.clone(),
+        name: rel.name.into(),
+        version: rel.version.into(),
         compiler: CompilerInfo {
             name: "blindspot".into(),
             version: crate::VERSION.into(),
         },
-        seed: spec.seed,
+        seed: rel.tasks.first().map_or(0, |t| t.seed),
         seeding_scheme: crate::rng::SEED_SCHEME.into(),
-        spec: SpecInfo {
-            path: spec.source.file.clone(),
-            sha256: spec.source.sha256.clone(),
-        },
+        spec: rel.spec.clone(),
+        task_specs: rel
+            .tasks
+            .iter()
+            .map(|t| TaskSpecInfo {
+                task_id: t.task_id.clone(),
+                path: normalise(&t.source.file),
+                sha256: t.source.sha256.clone(),
+                seed: t.seed,
+            })
+            .collect(),
         renderer: RendererInfo {
             resvg: RESVG_VERSION.into(),
             fonts: font_infos(),

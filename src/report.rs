@@ -9,18 +9,17 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use crate::compose;
-use crate::expand;
+use crate::expand::Planner;
 use crate::pipeline::{Failure, compose_failure};
 use crate::spec::TaskSpec;
 use crate::spec::shapes::RawShape;
 
 /// Composes every sample (no rendering) and summarises counts and answers.
 pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
+    let planner = Planner::new(spec).map_err(|(i, e)| compose_failure(spec, i, e))?;
     let results: Vec<Result<compose::Sample, Failure>> = (0..spec.images())
         .into_par_iter()
-        .map(|i| {
-            compose::compose(spec, &expand::plan(spec, i)).map_err(|e| compose_failure(spec, i, e))
-        })
+        .map(|i| compose::compose(spec, &planner.plan(i)).map_err(|e| compose_failure(spec, i, e)))
         .collect();
     let samples = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut out = String::new();
@@ -103,6 +102,22 @@ fn answer_counts(out: &mut String, spec: &TaskSpec, samples: &[compose::Sample])
         let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         let _ = writeln!(out, "answers {}: {}", prompt.id, parts.join(", "));
     }
+}
+
+/// The per-task image and row table of a suite, with totals.
+pub fn suite_table(suite: &crate::spec::suite::Suite) -> String {
+    let mut out = format!(
+        "suite {} {} — split {}\n",
+        suite.info.name, suite.info.version, suite.split
+    );
+    let _ = writeln!(out, "{:<34} {:>8} {:>8}", "task", "images", "rows");
+    for t in &suite.tasks {
+        let _ = writeln!(out, "{:<34} {:>8} {:>8}", t.label, t.images(), t.rows());
+    }
+    let images: u64 = suite.tasks.iter().map(TaskSpec::images).sum();
+    let rows: u64 = suite.tasks.iter().map(TaskSpec::rows).sum();
+    let _ = writeln!(out, "{:<34} {images:>8} {rows:>8}", "total");
+    out
 }
 
 /// The catalogue printed by `blindspot list`.

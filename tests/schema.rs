@@ -47,14 +47,22 @@ fn every_task_spec_has_the_schema_line_and_validates() {
             f.display()
         );
         let schema = f.parent().unwrap().join(rel);
+        let is_suite = f.file_name().is_some_and(|n| n == "suite.yaml");
+        let want = if is_suite {
+            "schemas/suite.schema.json"
+        } else {
+            "schemas/task.schema.json"
+        };
         assert!(
-            schema
-                .canonicalize()
-                .is_ok_and(|p| p.ends_with("schemas/task.schema.json")),
+            schema.canonicalize().is_ok_and(|p| p.ends_with(want)),
             "{}: {rel}",
             f.display()
         );
-        if let Err(d) = blindspot::spec::load(&f) {
+        let result = match is_suite {
+            true => blindspot::spec::suite::load_suite(&f).map(|_| ()),
+            false => blindspot::spec::load(&f).map(|_| ()),
+        };
+        if let Err(d) = result {
             panic!(
                 "{} does not validate:\n{}",
                 f.display(),

@@ -233,7 +233,7 @@ fn card_and_manifest_describe_the_data() {
     let card = std::fs::read_to_string(d.root.join("README.md")).unwrap();
     assert!(card.starts_with("---\n"), "front matter");
     assert!(card.contains("num_examples: 1344"), "{card}");
-    assert!(card.contains("config_name: default"));
+    assert!(card.contains("config_name: \"default\""));
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.root.join("manifest.json")).unwrap())
             .unwrap();

@@ -5,9 +5,10 @@
 
 use indexmap::IndexMap;
 
+use crate::expr::MAX_LIST_LEN;
 use crate::expr::{Budget, EvalCtx, ExprError, Scope, Value};
 use crate::rng::SampleRng;
-use crate::spec::types::Param;
+use crate::spec::types::{Param, PluginCall, SequenceSpec};
 
 /// An error while composing one sample.
 #[derive(Debug, Clone)]
@@ -54,7 +55,7 @@ impl ComposeError {
 /// Bindings of `for` loops layered over the sample scope.
 pub struct Layer<'a> {
     /// The sample's names.
-    pub base: &'a IndexMap<String, Value>,
+    pub base: &'a dyn Scope,
     /// Loop variables, innermost last.
     pub local: Vec<(String, Value)>,
 }
@@ -103,7 +104,64 @@ impl Evaluator<'_> {
                 e.eval(&mut ctx)
                     .map_err(|err| ComposeError::from_expr(err, path, *off))
             }
+            Param::Plugin(call) => self.plugin(call, scope, path),
+            Param::Sequence(seq) => self.sequence(seq, scope, path),
         }
+    }
+
+    fn plugin(
+        &mut self,
+        call: &PluginCall,
+        scope: &dyn Scope,
+        path: &str,
+    ) -> Result<Value, ComposeError> {
+        let mut args = IndexMap::new();
+        for (name, p) in &call.args {
+            args.insert(
+                name.clone(),
+                self.eval(p, scope, &format!("{path}.with.{name}"))?,
+            );
+        }
+        let g = call.generator;
+        crate::plugins::check_params(g, &args)
+            .map_err(|e| ComposeError::new("plugin-params", e, path))?;
+        g.generate(&args, self.rng).map_err(|e| {
+            ComposeError::new(
+                "plugin-error",
+                format!("plugin `{}` failed ({e})", g.name()),
+                path,
+            )
+        })
+    }
+
+    fn sequence(
+        &mut self,
+        seq: &SequenceSpec,
+        scope: &dyn Scope,
+        path: &str,
+    ) -> Result<Value, ComposeError> {
+        let len = self.eval(&seq.length, scope, &format!("{path}.sequence.length"))?;
+        let n = match len.as_i64() {
+            Some(n) if (0..=MAX_LIST_LEN as i64).contains(&n) => n,
+            _ => return Err(type_error("a length between 0 and 1000000", &len, path)),
+        };
+        let mut items: Vec<Value> = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let mut layer = Layer {
+                base: scope,
+                local: vec![("index".into(), Value::Int(i))],
+            };
+            let (p, at) = match items.last() {
+                None => (&seq.first, "first"),
+                Some(prev) => {
+                    layer.local.push(("prev".into(), prev.clone()));
+                    (&seq.next, "next")
+                }
+            };
+            let v = self.eval(p, &layer, &format!("{path}.sequence.{at}"))?;
+            items.push(v);
+        }
+        Ok(Value::List(items))
     }
 
     /// Evaluates a parameter that must be a finite number.

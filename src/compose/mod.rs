@@ -5,11 +5,13 @@
 //! continues, so redraws differ) up to the retry limit; then answers, metadata, scene and
 //! prompts. A sample's result depends only on the spec and its [`SamplePlan`].
 
+mod draw;
 pub mod eval;
 pub mod scene;
 
 use indexmap::IndexMap;
 
+pub use draw::{quota_target, unique_skips};
 pub use eval::ComposeError;
 use eval::{Evaluator, Layer};
 
@@ -48,14 +50,18 @@ pub struct Sample {
 
 /// Composes the sample described by `plan`.
 pub fn compose(spec: &TaskSpec, plan: &SamplePlan) -> Result<Sample, ComposeError> {
+    crate::render::metrics::install();
     let mut rng = SampleRng::new(plan.seed);
     let mut budget = Budget::new(DEFAULT_STEPS);
     let mut ev = Evaluator {
         rng: &mut rng,
         budget: &mut budget,
     };
-    let base = base_scope(spec, plan);
-    let (mut values, rejected) = draw(spec, &base, &mut ev)?;
+    let mut accepted = 0u32;
+    let (mut values, rejected) = draw::draw_until(spec, plan, &mut ev, |_| {
+        accepted += 1;
+        Ok(accepted > plan.skip)
+    })?;
     eval_named(&spec.answers, &mut values, &mut ev)?;
     let metadata = metadata(spec, &values, &mut ev)?;
     let scene = scene::build(&spec.scene, &values, &mut ev)?;
@@ -69,7 +75,7 @@ pub fn compose(spec: &TaskSpec, plan: &SamplePlan) -> Result<Sample, ComposeErro
     })
 }
 
-fn base_scope(spec: &TaskSpec, plan: &SamplePlan) -> IndexMap<String, Value> {
+pub(crate) fn base_scope(spec: &TaskSpec, plan: &SamplePlan) -> IndexMap<String, Value> {
     let mut scope = spec.constants.clone();
     for (axis, &pos) in spec.axes.iter().zip(&plan.cell) {
         for (var, v) in axis.vars.iter().zip(&axis.values[pos]) {
@@ -79,70 +85,7 @@ fn base_scope(spec: &TaskSpec, plan: &SamplePlan) -> IndexMap<String, Value> {
     scope
 }
 
-/// Evaluates the vars until every constraint holds; returns the values and the rejections.
-fn draw(
-    spec: &TaskSpec,
-    base: &IndexMap<String, Value>,
-    ev: &mut Evaluator<'_>,
-) -> Result<(IndexMap<String, Value>, u32), ComposeError> {
-    let random = spec
-        .vars
-        .iter()
-        .any(|v| matches!(&v.param, crate::spec::types::Param::Expr(e, _) if e.uses_random()));
-    let mut last_failed = None;
-    for attempt in 0..spec.sampling.retries {
-        let mut values = base.clone();
-        eval_named(&spec.vars, &mut values, ev)?;
-        match first_failed(spec, &values, ev)? {
-            None => return Ok((values, attempt)),
-            Some(i) if !random => {
-                return Err(unsatisfiable(
-                    spec,
-                    i,
-                    "no var is random, so redrawing cannot help",
-                ));
-            }
-            Some(i) => last_failed = Some(i),
-        }
-    }
-    let i = last_failed.unwrap_or(0);
-    let why = format!("every one of {} draws failed it", spec.sampling.retries);
-    Err(unsatisfiable(spec, i, &why))
-}
-
-fn first_failed(
-    spec: &TaskSpec,
-    values: &IndexMap<String, Value>,
-    ev: &mut Evaluator<'_>,
-) -> Result<Option<usize>, ComposeError> {
-    let scope = Layer {
-        base: values,
-        local: Vec::new(),
-    };
-    for (i, c) in spec.constraints.iter().enumerate() {
-        let p = crate::spec::types::Param::Expr(c.expr.clone(), 0);
-        if !ev.boolean(&p, &scope, &c.path)? {
-            return Ok(Some(i));
-        }
-    }
-    Ok(None)
-}
-
-fn unsatisfiable(spec: &TaskSpec, i: usize, why: &str) -> ComposeError {
-    let c = &spec.constraints[i];
-    let mut e = ComposeError::new(
-        "unsatisfiable",
-        format!("constraint `{}` cannot be met ({why})", c.expr.source()),
-        &c.path,
-    );
-    e.hint = Some(match &c.message {
-        Some(m) => format!("{m}; loosen the constraint or raise `sampling.retries`"),
-        None => "loosen the constraint, change the draws, or raise `sampling.retries`".into(),
-    });
-    e
-}
-
-fn eval_named(
+pub(crate) fn eval_named(
     list: &[NamedExpr],
     values: &mut IndexMap<String, Value>,
     ev: &mut Evaluator<'_>,

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::eval::{ComposeError, Evaluator, Layer, type_error};
 use crate::expr::Value;
-use crate::render::{MAX_PIXELS, fonts};
+use crate::render::{MAX_PIXELS, fonts, metrics};
 use crate::scene::{Geom, Group, Item, Rgb, Scene, Shape, Style, Text, color};
 use crate::spec::types::{Param, SceneSpec, ShapeKind, ShapeSpec};
 
@@ -382,40 +382,47 @@ fn path_data(f: &mut Fields<'_, '_, '_, '_>) -> Result<Geom, ComposeError> {
 }
 
 fn text(f: &mut Fields<'_, '_, '_, '_>) -> Result<Geom, ComposeError> {
-    let family = f.string_or("font", fonts::DEFAULT_FAMILY)?;
-    if !fonts::is_bundled(&family) {
+    let asked = f.string_or("font", fonts::DEFAULT_FAMILY)?;
+    let Some(family) = fonts::resolve_family(&asked) else {
         let msg = format!(
-            "font `{family}` is not bundled (available: {})",
+            "font `{asked}` is not bundled (available: {})",
             fonts::families().join(", ")
         );
         return Err(ComposeError::new("unknown-font", msg, &f.path("font")));
-    }
+    };
     let content = match f.value("text")? {
         Some(Value::Str(s)) => s,
         Some(v) => v.display(),
         None => String::new(),
     };
+    let size = f.num_or("size", 16.0)?;
+    let weight = weight(f)?;
+    // Measuring checks that the face has every glyph: otherwise the renderer would silently
+    // draw the whole text in another bundled font.
+    if !content.is_empty() {
+        metrics::layout(&content, family, weight, size)
+            .map_err(|e| ComposeError::new("text-unrenderable", e, &f.path("text")))?;
+    }
     Ok(Geom::Text(Text {
         x: f.num("x")?,
         y: f.num("y")?,
         text: content,
-        family,
-        size: f.num_or("size", 16.0)?,
-        weight: weight(f)?,
+        family: family.to_string(),
+        size,
+        weight,
         anchor: f.choice("anchor", &["start", "middle", "end"])?,
-        baseline: f.choice(
-            "baseline",
-            &[
-                "alphabetic",
-                "middle",
-                "central",
-                "hanging",
-                "text-top",
-                "text-bottom",
-            ],
-        )?,
+        baseline: f.choice("baseline", BASELINES)?,
     }))
 }
+
+const BASELINES: &[&str] = &[
+    "alphabetic",
+    "middle",
+    "central",
+    "hanging",
+    "text-top",
+    "text-bottom",
+];
 
 fn weight(f: &mut Fields<'_, '_, '_, '_>) -> Result<u16, ComposeError> {
     let path = f.path("weight");

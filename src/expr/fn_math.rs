@@ -291,12 +291,14 @@ fn exact_sin(r: f64) -> Option<f64> {
     TABLE.iter().find(|(d, _)| *d == r).map(|(_, s)| *s)
 }
 
-fn sin_deg(d: f64) -> f64 {
+/// Sine of `d` degrees, exact at multiples of 30 and 45 degrees.
+pub(super) fn sin_deg(d: f64) -> f64 {
     let r = d.rem_euclid(360.0);
     exact_sin(r).unwrap_or_else(|| r.to_radians().sin())
 }
 
-fn cos_deg(d: f64) -> f64 {
+/// Cosine of `d` degrees, exact at multiples of 30 and 45 degrees.
+pub(super) fn cos_deg(d: f64) -> f64 {
     let r = d.rem_euclid(360.0);
     // r + 90 is exact for the whole-degree angles the table covers.
     let shifted = if r.fract() == 0.0 {

@@ -13,7 +13,10 @@ use indexmap::IndexMap;
 use super::error::{ExprError, Span};
 use super::eval::State;
 use super::value::Value;
-use super::{fn_list as list, fn_math as math, fn_random as random, fn_text as text};
+use super::{
+    fn_geom as geom, fn_list as list, fn_math as math, fn_random as random, fn_text as text,
+    fn_text_metrics as metrics,
+};
 
 /// Documentation of one built-in function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +25,7 @@ pub struct FunctionDoc {
     pub name: &'static str,
     /// Call shape, e.g. `"clamp(x, lo, hi)"`; `[...]` marks optional arguments.
     pub signature: &'static str,
-    /// One of `math`, `list`, `string`, `convert`, `random`, `units`.
+    /// One of `math`, `units`, `list`, `string`, `convert`, `geometry`, `text`, `random`.
     pub category: &'static str,
     /// What it does, including edge cases.
     pub doc: &'static str,
@@ -132,6 +135,44 @@ table! {
         "To int: floats truncate toward zero, bools give 0/1, strings are parsed (\"3\", \" -2 \", \"2.7\" -> 2).";
     "float", "float(x)", "convert", 1, 1, text::float, "To float: from numbers, bools (0.0/1.0) or numeric strings.";
     "str", "str(x)", "convert", 1, 1, text::str, "Text form as used in templates: 0.5 -> \"0.5\", 2.0 -> \"2.0\", lists as JSON.";
+    "orient", "orient(p, q, r)", "geometry", 3, 3, geom::orient,
+        "-1, 0 or 1: the sign of the cross product (q - p) x (r - p); 1 means r is clockwise from q as seen from p on a y-down screen. 0 (collinear) when |cross| <= 1e-12 * |q - p| * |r - p|, so also when two points coincide.";
+    "segments_intersect", "segments_intersect(p1, p2, q1, q2)", "geometry", 4, 4, geom::segments_intersect,
+        "Whether the closed segments p1-p2 and q1-q2 share a point. Touching endpoints, an endpoint on the other segment and collinear overlap count; a zero-length segment is a point.";
+    "segment_intersection", "segment_intersection(p1, p2, q1, q2)", "geometry", 4, 4, geom::segment_intersection,
+        "The point [x, y] where two non-parallel segments meet (an endpoint lying on the other segment is returned exactly). Error if they do not meet, are parallel or collinear (even when touching), or either has zero length.";
+    "polyline_crossings", "polyline_crossings(a, b)", "geometry", 2, 2, geom::polyline_crossings,
+        "Number of (segment of a, segment of b) pairs that intersect (as by segments_intersect), over all pairs. A point shared by both lines counts once per segment pair touching it: a common interior vertex gives 4. Each polyline needs >= 2 points.";
+    "paired_crossings", "paired_crossings(a, b)", "geometry", 2, 2, geom::paired_crossings,
+        "Number of k for which segment k of a (a[k]-a[k+1]) intersects segment k of b; a and b need equal lengths >= 2. BlindTest's line-plot rule: lines sampled at the same x positions, counted per x-interval, so a crossing exactly at a shared vertex counts in both adjacent intervals.";
+    "distance", "distance(p, q)", "geometry", 2, 2, geom::distance, "Euclidean distance between points p and q.";
+    "point_segment_distance", "point_segment_distance(p, a, b)", "geometry", 3, 3, geom::point_segment_distance,
+        "Distance from p to the closest point of the closed segment a-b (to a if a == b).";
+    "circle_relation", "circle_relation(c1, r1, c2, r2)", "geometry", 4, 4, geom::circle_relation,
+        "How circles (c1, r1) and (c2, r2) lie (radii > 0). With d the centre distance and tol = 1e-9 * (r1 + r2), the first match of: |d - (r1 + r2)| <= tol \"tangent\" (externally); d > r1 + r2 \"separate\"; d <= tol and |r1 - r2| <= tol \"contained\" (coincident); |d - |r1 - r2|| <= tol \"internally_tangent\"; d < |r1 - r2| \"contained\" (one strictly inside the other); else \"overlapping\" (boundaries cross twice).";
+    "point_in_polygon", "point_in_polygon(p, poly)", "geometry", 2, 2, geom::point_in_polygon,
+        "Whether p is inside the polygon (>= 3 points, closed implicitly) by the even-odd rule; points on an edge or vertex count as inside.";
+    "polygon_area", "polygon_area(poly)", "geometry", 1, 1, geom::polygon_area,
+        "Absolute area of a polygon (>= 3 points, closed implicitly) by the shoelace formula, whatever its orientation; for a self-intersecting polygon, the absolute value of the signed sum.";
+    "centroid", "centroid(points)", "geometry", 1, 1, geom::centroid,
+        "Mean [x, y] of a non-empty list of points (the vertex centroid, not a polygon's area centroid).";
+    "bbox", "bbox(points)", "geometry", 1, 1, geom::bbox, "[xmin, ymin, xmax, ymax] of a non-empty list of points.";
+    "regular_polygon_points", "regular_polygon_points(cx, cy, r, n[, rotation_deg])", "geometry", 4, 5, geom::regular_polygon_points,
+        "The n >= 3 vertices of a regular polygon centred at (cx, cy) with circumradius r >= 0, in y-down screen coordinates: vertex k is (cx + r*sin(a), cy - r*cos(a)) with a = rotation_deg + k*360/n degrees, so vertex 0 points straight up (for rotation 0) and the vertices run clockwise on screen. Exact at multiples of 30 and 45 degrees.";
+    "rotate_point", "rotate_point(p, center, deg)", "geometry", 3, 3, geom::rotate_point,
+        "p rotated by deg degrees about center; positive angles turn clockwise on a y-down screen, like SVG's rotate() (so rotating [cx, cy - r] gives the vertices of regular_polygon_points).";
+    "translate_points", "translate_points(points, dx, dy)", "geometry", 3, 3, geom::translate_points,
+        "Each point shifted by (dx, dy).";
+    "scale_points", "scale_points(points, s[, center])", "geometry", 2, 3, geom::scale_points,
+        "Each point scaled by factor s about center (default [0, 0]); a negative s also reflects through center.";
+    "text_width", "text_width(text, family, size[, weight])", "text", 3, 4, metrics::text_width,
+        "Advance width in px of text in font family at size px; weight is an int 100-900 or \"normal\"/\"bold\" (default 400). Needs the renderer's text metrics.";
+    "text_layout", "text_layout(text, family, size[, weight])", "text", 3, 4, metrics::text_layout,
+        "Layout of text with the pen at x = 0 on the baseline y = 0 (y down): a map {advance, ascent, descent, glyphs}, each glyph {ch, x, advance, ink} where ink is [x0, y0, x1, y1] or [] for blank glyphs. ascent and descent are positive distances from the baseline.";
+    "char_box", "char_box(text, index, family, size[, weight])", "text", 4, 5, metrics::char_box,
+        "Ink box [x0, y0, x1, y1] of character `index` (a character index; negatives count from the end) of the laid-out text, in text_layout's coordinates. For a ligature the box of the whole cluster. Error if the character is blank or the index out of range.";
+    "char_advance_box", "char_advance_box(text, index, family, size[, weight])", "text", 4, 5, metrics::char_advance_box,
+        "Advance box [x, -ascent, x + advance, descent] of character `index` (negatives count from the end): its pen span times the font's full line height. Defined for blank characters too.";
     "uniform", "uniform(a, b)", "random", 2, 2, random::uniform, "A random float in [a, b).";
     "randint", "randint(a, b)", "random", 2, 2, random::randint, "A random int in [a, b], both ends included; needs a <= b.";
     "choice", "choice(xs)", "random", 1, 1, random::choice, "A random element of a non-empty list (or character of a string).";
@@ -186,7 +227,7 @@ impl Args<'_, '_> {
     }
 
     /// The name of parameter `i` from the signature, e.g. "`lo`", or "argument 3".
-    fn param(&self, i: usize) -> String {
+    pub fn param(&self, i: usize) -> String {
         let sig = self.def.doc.signature;
         let inner = sig
             .split_once('(')
@@ -281,7 +322,9 @@ mod tests {
 
     #[test]
     fn table_is_consistent() {
-        let cats = ["math", "list", "string", "convert", "random", "units"];
+        let cats = [
+            "math", "units", "list", "string", "convert", "geometry", "text", "random",
+        ];
         for (i, f) in TABLE.iter().enumerate() {
             assert!(cats.contains(&f.doc.category), "{}", f.doc.name);
             assert!(

@@ -7,8 +7,10 @@
 //! gets a plausible number of arguments); [`Expr::eval`] evaluates it against a [`Scope`].
 //!
 //! Invariants:
-//! - Sandboxed: no I/O, no access to anything but the scope, the optional random source and
-//!   the budget. Random functions fail unless the caller provides a [`SampleRng`].
+//! - Sandboxed: no I/O, no access to anything but the scope, the optional random source,
+//!   the budget and the process-wide text metrics. Random functions fail unless the caller
+//!   provides a [`SampleRng`]; text-metrics functions fail until the renderer registers
+//!   a [`TextMetrics`] with [`set_text_metrics`] (the module never depends on the renderer).
 //! - Total: no input makes parsing or evaluation panic or overflow the stack. Sources are at
 //!   most [`MAX_SOURCE_LEN`] bytes, nesting at most [`MAX_DEPTH`] levels (flat operator
 //!   chains are n-ary nodes, so tree depth is bounded by nesting); int arithmetic is
@@ -29,11 +31,14 @@ mod access;
 mod ast;
 mod error;
 mod eval;
+mod fn_geom;
 mod fn_list;
 mod fn_math;
 mod fn_random;
 mod fn_text;
+mod fn_text_metrics;
 mod functions;
+mod geom;
 mod lexer;
 mod ops;
 mod parser;
@@ -49,6 +54,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 pub use error::{ExprError, Span};
+pub use fn_text_metrics::{GlyphMetrics, TextLayout, TextMetrics, set_text_metrics};
 pub use functions::{FunctionDoc, functions};
 pub use parser::{MAX_DEPTH, MAX_SOURCE_LEN};
 pub use value::Value;

@@ -7,8 +7,7 @@
 //! filter, no ancillary chunks.
 
 pub mod fonts;
-
-use std::sync::Arc;
+pub mod metrics;
 
 use resvg::tiny_skia::Pixmap;
 use resvg::usvg;
@@ -42,27 +41,9 @@ impl Default for Renderer {
 impl Renderer {
     /// A renderer that knows only the bundled fonts.
     pub fn new() -> Self {
-        let mut db = usvg::fontdb::Database::new();
-        for f in fonts::FONTS {
-            db.load_font_data(f.bytes.to_vec());
+        Self {
+            options: fonts::options(),
         }
-        let family = fonts::DEFAULT_FAMILY;
-        db.set_serif_family(family);
-        db.set_sans_serif_family(family);
-        db.set_monospace_family(family);
-        db.set_cursive_family(family);
-        db.set_fantasy_family(family);
-        let options = usvg::Options {
-            font_family: family.to_string(),
-            fontdb: Arc::new(db),
-            resources_dir: None,
-            image_href_resolver: usvg::ImageHrefResolver {
-                resolve_data: Box::new(|_, _, _| None),
-                resolve_string: Box::new(|_, _| None),
-            },
-            ..usvg::Options::default()
-        };
-        Self { options }
     }
 
     /// Parses and renders an SVG document onto a pixmap of its own size.

@@ -69,6 +69,25 @@ pub struct CardInfo {
     pub tasks: Vec<TaskCount>,
     /// Data files (Parquet shards), in display order.
     pub files: Vec<FileSummary>,
+    /// Hub configs; empty means one `default` config over `data/<split>-*`.
+    pub configs: Vec<CardConfig>,
+}
+
+/// One Hub config: a named subset of the data files with its own split sizes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardConfig {
+    /// Config name, e.g. `all` or a task id.
+    pub name: String,
+    /// Glob of its files relative to the dataset root, e.g. `data/*/valid-*`.
+    pub data_glob: String,
+    /// Whether `load_dataset(folder)` picks it without a name.
+    pub default: bool,
+    /// Rows in the split.
+    pub rows: u64,
+    /// Arrow bytes of the split (as `datasets` counts them).
+    pub num_bytes: u64,
+    /// Bytes of its Parquet files.
+    pub download_size: u64,
 }
 
 /// Renders the complete `README.md`.
@@ -128,22 +147,49 @@ fn front_matter(out: &mut String, info: &CardInfo) {
         "size_categories",
         &[size_category(info.num_rows).into()],
     );
-    out.push_str("configs:\n- config_name: default\n  data_files:\n");
-    let _ = writeln!(out, "  - split: {}", q(&info.split));
-    let _ = writeln!(out, "    path: {}", q(&format!("data/{}-*", info.split)));
-    out.push_str("dataset_info:\n  config_name: default\n  features:\n");
+    let configs = effective_configs(info);
+    out.push_str("configs:\n");
+    for c in &configs {
+        let _ = writeln!(out, "- config_name: {}\n  data_files:", q(&c.name));
+        let _ = writeln!(out, "  - split: {}", q(&info.split));
+        let _ = writeln!(out, "    path: {}", q(&c.data_glob));
+        if c.default && configs.len() > 1 {
+            out.push_str("  default: true\n");
+        }
+    }
+    out.push_str("dataset_info:\n");
+    for c in &configs {
+        dataset_info(out, info, c);
+    }
+    out.push_str("---\n\n");
+}
+
+/// The configs to write: the declared ones, or one `default` over all shards.
+fn effective_configs(info: &CardInfo) -> Vec<CardConfig> {
+    if !info.configs.is_empty() {
+        return info.configs.clone();
+    }
+    vec![CardConfig {
+        name: "default".into(),
+        data_glob: format!("data/{}-*", info.split),
+        default: true,
+        rows: info.num_rows,
+        num_bytes: info.tasks.iter().map(|t| t.arrow_bytes).sum(),
+        download_size: info.files.iter().map(|f| f.bytes).sum(),
+    }]
+}
+
+fn dataset_info(out: &mut String, info: &CardInfo, c: &CardConfig) {
+    let _ = writeln!(out, "- config_name: {}\n  features:", q(&c.name));
     for (name, kind) in COLUMNS {
         let _ = writeln!(out, "  - name: {name}\n    dtype: {}", kind.card_dtype());
     }
-    let num_bytes: u64 = info.tasks.iter().map(|t| t.arrow_bytes).sum();
-    let download: u64 = info.files.iter().map(|f| f.bytes).sum();
     out.push_str("  splits:\n");
     let _ = writeln!(out, "  - name: {}", q(&info.split));
-    let _ = writeln!(out, "    num_bytes: {num_bytes}");
-    let _ = writeln!(out, "    num_examples: {}", info.num_rows);
-    let _ = writeln!(out, "  download_size: {download}");
-    let _ = writeln!(out, "  dataset_size: {num_bytes}");
-    out.push_str("---\n\n");
+    let _ = writeln!(out, "    num_bytes: {}", c.num_bytes);
+    let _ = writeln!(out, "    num_examples: {}", c.rows);
+    let _ = writeln!(out, "  download_size: {}", c.download_size);
+    let _ = writeln!(out, "  dataset_size: {}", c.num_bytes);
 }
 
 /// Makes text safe for one Markdown table cell or heading line.

@@ -30,6 +30,7 @@ pub(crate) fn sample_info() -> CardInfo {
             bytes: 1234,
             sha256: "cd".repeat(32),
         }],
+        configs: vec![],
     }
 }
 
@@ -58,7 +59,8 @@ fn front_matter_has_configs_and_features() {
         "pretty_name: \"BlindTest: mini | \\\"compiled\\\"\"",
         "- \"key: value # not a comment\"",
         "size_categories:\n- \"n<1K\"",
-        "configs:\n- config_name: default\n  data_files:\n  - split: \"valid\"\n    path: \"data/valid-*\"",
+        "configs:\n- config_name: \"default\"\n  data_files:\n  - split: \"valid\"\n    path: \"data/valid-*\"",
+        "dataset_info:\n- config_name: \"default\"\n  features:",
         "  - name: image\n    dtype: image",
         "  - name: seed\n    dtype: int64",
         "  - name: width\n    dtype: int32",
@@ -68,6 +70,29 @@ fn front_matter_has_configs_and_features() {
         assert!(yaml.contains(line), "missing {line:?} in\n{yaml}");
     }
     assert_eq!(yaml.matches("  - name: ").count(), COLUMNS.len() + 1);
+}
+
+#[test]
+fn several_configs_each_get_files_and_sizes() {
+    let mut info = sample_info();
+    let config = |name: &str, glob: &str, default: bool, rows: u64| CardConfig {
+        name: name.into(),
+        data_glob: glob.into(),
+        default,
+        rows,
+        num_bytes: rows * 10,
+        download_size: rows,
+    };
+    info.configs = vec![
+        config("all", "data/*/valid-*", true, 250),
+        config("grid", "data/grid/valid-*", false, 84),
+    ];
+    let card = render_card(&info);
+    let yaml = front(&card);
+    assert!(yaml.contains("- config_name: \"all\"\n  data_files:\n  - split: \"valid\"\n    path: \"data/*/valid-*\"\n  default: true\n"));
+    assert!(yaml.contains("- config_name: \"grid\"\n  data_files:\n  - split: \"valid\"\n    path: \"data/grid/valid-*\"\ndataset_info:\n"));
+    assert!(yaml.contains("    num_examples: 84\n  download_size: 84\n  dataset_size: 840"));
+    assert_eq!(yaml.matches("config_name:").count(), 4);
 }
 
 #[test]

@@ -32,6 +32,7 @@ fn header() -> ManifestHeader {
             path: "sample.yaml".into(),
             sha256: sha256_hex(b"sample spec"),
         },
+        task_specs: vec![],
         renderer: RendererInfo {
             resvg: "0.49.0".into(),
             fonts: Vec::new(),
@@ -56,6 +57,7 @@ fn card_info(tally: &Tally, files: Vec<FileSummary>) -> CardInfo {
         seed: 7,
         tasks: tally.task_counts(),
         files,
+        configs: vec![],
     }
 }
 

@@ -52,6 +52,19 @@ pub struct SpecInfo {
     pub sha256: String,
 }
 
+/// One task spec of the build: suites have several, a single-task build one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskSpecInfo {
+    /// Task slug.
+    pub task_id: String,
+    /// Spec path as given (informational).
+    pub path: String,
+    /// Hex SHA-256 of the spec bytes.
+    pub sha256: String,
+    /// The task's global seed.
+    pub seed: u64,
+}
+
 /// One font file used by the renderer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FontInfo {
@@ -122,6 +135,8 @@ pub struct ManifestHeader {
     pub seeding_scheme: String,
     /// Spec path and hash.
     pub spec: SpecInfo,
+    /// Every task spec with its hash and seed.
+    pub task_specs: Vec<TaskSpecInfo>,
     /// Renderer version and fonts.
     pub renderer: RendererInfo,
 }
@@ -154,6 +169,8 @@ pub struct Manifest {
     pub seeding_scheme: String,
     /// Spec path and hash.
     pub spec: SpecInfo,
+    /// Every task spec with its hash and seed.
+    pub task_specs: Vec<TaskSpecInfo>,
     /// Renderer version and fonts.
     pub renderer: RendererInfo,
     /// Output files (Parquet shards, optionally README.md and others).
@@ -177,6 +194,7 @@ impl Manifest {
             seed: header.seed,
             seeding_scheme: header.seeding_scheme,
             spec: header.spec,
+            task_specs: header.task_specs,
             renderer: header.renderer,
             files,
             counts: stats.counts,

@@ -18,6 +18,7 @@ fn header() -> ManifestHeader {
             path: "specs/blindtest.yaml".into(),
             sha256: "ab".repeat(32),
         },
+        task_specs: vec![],
         renderer: RendererInfo {
             resvg: "0.49.0".into(),
             fonts: vec![FontInfo {
@@ -51,6 +52,7 @@ fn keys_come_in_the_documented_order() {
             "seed",
             "seeding_scheme",
             "spec",
+            "task_specs",
             "renderer",
             "files",
             "counts",

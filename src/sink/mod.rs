@@ -37,10 +37,10 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use card::{CardInfo, TaskCount, render_card};
+pub use card::{CardConfig, CardInfo, TaskCount, render_card};
 pub use manifest::{
     CompilerInfo, Counts, FontInfo, Manifest, ManifestHeader, ManifestRow, RendererInfo, RowStats,
-    SpecInfo, Tally, TaskStats, content_digest_line, render_manifest,
+    SpecInfo, Tally, TaskSpecInfo, TaskStats, content_digest_line, render_manifest,
 };
 pub use parquet::{ShardWriter, features_json};
 

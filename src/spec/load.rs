@@ -86,9 +86,14 @@ pub fn read_source(path: &Path) -> DiagResult<Source> {
 /// The text is first read as untyped YAML so that syntax errors are reported as such (a
 /// typed read stops at the first type mismatch, which may come before the syntax error).
 pub fn parse_str(src: &Source) -> DiagResult<RawTaskSpec> {
+    parse_yaml(src)
+}
+
+/// Parses spec text into any spec type: syntax errors first, then type errors.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source) -> DiagResult<T> {
     serde_yaml::from_str::<serde::de::IgnoredAny>(&src.text)
         .map_err(|e| vec![convert_error(src, &e)])?;
-    serde_yaml::from_str::<RawTaskSpec>(&src.text).map_err(|e| vec![convert_error(src, &e)])
+    serde_yaml::from_str::<T>(&src.text).map_err(|e| vec![convert_error(src, &e)])
 }
 
 fn convert_error(src: &Source, e: &serde_yaml::Error) -> Diagnostic {

@@ -8,6 +8,7 @@ pub mod locate;
 pub mod raw;
 mod schema_helpers;
 pub mod shapes;
+pub mod suite;
 pub mod types;
 pub mod validate;
 

@@ -108,6 +108,25 @@ pub struct RawSampling {
     /// their draws (e.g. one random scene rendered at several sizes). Default: all axes.
     #[serde(default)]
     pub seed_by: Option<Vec<String>>,
+    /// Answer balancing: the seed keys (combinations of the `seed_by` axes × replicates, in
+    /// order) are split into equal consecutive blocks, one per value; a draw is accepted only
+    /// when `on` (an expression over the vars) equals its block's value.
+    #[serde(default)]
+    pub balance: Option<RawBalance>,
+    /// Uniqueness: expressions over the vars; a draw is rejected when every one of them has
+    /// a value already taken by an earlier seed key. One expression means plain uniqueness.
+    #[serde(default)]
+    pub unique: Option<Vec<String>>,
+}
+
+/// Equal quotas per value of an expression.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBalance {
+    /// Expression over the vars whose value is balanced, e.g. `gt`.
+    pub on: String,
+    /// The values, each getting the same number of seed keys.
+    pub values: Vec<serde_json::Value>,
 }
 
 /// A constraint: an expression, or an expression with a message.

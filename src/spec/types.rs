@@ -10,13 +10,47 @@ use crate::expr::{Expr, Value};
 pub use super::load::Source;
 pub use super::raw::{ColorMode, Compression};
 
-/// A scene value: a literal fixed at validation, or an expression evaluated per sample.
+/// A value: a literal fixed at validation, or something evaluated per sample.
 #[derive(Debug, Clone)]
 pub enum Param {
     /// A literal.
     Const(Value),
     /// An expression and the offset of its text inside the YAML string (after `=`).
     Expr(Expr, usize),
+    /// A plugin call (vars only).
+    Plugin(PluginCall),
+    /// A dependent sequence (vars only).
+    Sequence(Box<SequenceSpec>),
+}
+
+/// `{plugin: NAME, with: {…}}`: a registered generator and its arguments.
+#[derive(Clone)]
+pub struct PluginCall {
+    /// The generator.
+    pub generator: &'static dyn crate::plugins::Generator,
+    /// Arguments in spec order.
+    pub args: Vec<(String, Param)>,
+}
+
+impl std::fmt::Debug for PluginCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginCall")
+            .field("generator", &self.generator.name())
+            .field("args", &self.args)
+            .finish()
+    }
+}
+
+/// `{sequence: {length, first, next}}`: element 0 is `first`; element i is `next`, which
+/// sees `prev` (element i−1) and `index` (i). `first` sees `index` = 0.
+#[derive(Debug, Clone)]
+pub struct SequenceSpec {
+    /// Number of elements.
+    pub length: Param,
+    /// The first element.
+    pub first: Param,
+    /// Each following element.
+    pub next: Param,
 }
 
 /// One grid axis: one or more variables (several for `zip`) and their rows of values.
@@ -157,6 +191,19 @@ pub struct Sampling {
     pub retries: u32,
     /// Indices of the axes that key the random draws.
     pub seed_axes: Vec<usize>,
+    /// Equal quotas per value, if any.
+    pub balance: Option<Balance>,
+    /// Uniqueness expressions (reject a draw when all were seen before).
+    pub unique: Vec<Constraint>,
+}
+
+/// Equal quotas per value of an expression.
+#[derive(Debug, Clone)]
+pub struct Balance {
+    /// The balanced expression.
+    pub on: Constraint,
+    /// The values, in block order.
+    pub values: Vec<Value>,
 }
 
 /// Image encoding options with defaults applied.
@@ -220,6 +267,17 @@ pub struct TaskSpec {
 }
 
 impl TaskSpec {
+    /// Number of distinct seed keys (combinations of the `seed_by` axes × replicates).
+    pub fn seed_keys(&self) -> u64 {
+        let axes: u64 = self
+            .sampling
+            .seed_axes
+            .iter()
+            .map(|&a| self.axes[a].len() as u64)
+            .product();
+        axes * u64::from(self.sampling.per_cell)
+    }
+
     /// Number of grid cells (product of the axis lengths).
     pub fn cells(&self) -> u64 {
         self.axes.iter().map(|a| a.len() as u64).product()

@@ -1,9 +1,11 @@
 //! End-to-end tests of the expression language: parse and evaluate against a scope.
 
 mod builtins;
+mod geometry;
 mod language;
 mod parser;
 mod robustness;
+mod text_metrics;
 
 use indexmap::IndexMap;
 

@@ -5,6 +5,7 @@
 //! silently. Names are checked in evaluation order: constants, grid, vars, answers.
 
 mod check;
+mod forms;
 mod grid;
 mod meta;
 mod scene;
@@ -19,13 +20,17 @@ use crate::spec::load::Source;
 use crate::spec::raw::{
     ColorMode, Compression, RawConstraint, RawOutput, RawSampling, RawTaskSpec,
 };
-use crate::spec::types::{Constraint, NamedExpr, OutputOptions, Param, Sampling, TaskSpec};
+use crate::spec::types::{
+    Balance, Constraint, NamedExpr, OutputOptions, Param, Sampling, TaskSpec,
+};
 
 /// Default redraws per sample.
 pub const DEFAULT_RETRIES: u32 = 1000;
 
 /// Validates a raw spec, returning every error found.
 pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
+    // Constants may measure text, so the bundled font metrics must be available.
+    crate::render::metrics::install();
     let RawTaskSpec {
         name,
         version,
@@ -54,9 +59,11 @@ pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
     let constants = eval_constants(&mut ck, &constants, &mut known);
     let axes = grid::axes(&mut ck, &grid, &mut known);
     let grid_vars: Vec<String> = axes.iter().flat_map(|a| a.vars.clone()).collect();
-    let sampling = resolve_sampling(&mut ck, sampling.unwrap_or_default(), &axes);
+    let raw_sampling = sampling.unwrap_or_default();
+    let mut sampling = resolve_sampling(&mut ck, raw_sampling.clone(), &axes);
     let vars = named(&mut ck, &vars, "vars", &mut known, true);
     let constraints = resolve_constraints(&mut ck, &constraints, &known);
+    resolve_quota(&mut ck, &raw_sampling, &known, &mut sampling);
     let scene = scene::scene(&mut ck, &scene, &known);
     let answers = named(&mut ck, &answers, "answers", &mut known, true);
     let (prompts, templates) = meta::prompts(&mut ck, &prompts, &known);
@@ -127,6 +134,8 @@ fn eval_constants(
         };
         let value = match param {
             Param::Const(v) => v,
+            // Only vars hold plugin calls and sequences.
+            Param::Plugin(_) | Param::Sequence(_) => continue,
             Param::Expr(e, _) => {
                 let mut budget = Budget::new(crate::expr::DEFAULT_STEPS);
                 let mut ctx = EvalCtx {
@@ -161,7 +170,12 @@ fn named(
     for (name, v) in raw {
         let path = format!("{section}.{name}");
         meta::check_name(ck, name, &path);
-        if let Some(param) = ck.expr_or_literal(v, &path, known, allow_random) {
+        let form = match section {
+            "vars" => forms::var_form(ck, v, &path, known),
+            _ => None,
+        };
+        let param = form.unwrap_or_else(|| ck.expr_or_literal(v, &path, known, allow_random));
+        if let Some(param) = param {
             out.push(NamedExpr {
                 name: name.clone(),
                 param,
@@ -220,6 +234,50 @@ fn resolve_sampling(
         per_cell,
         retries,
         seed_axes,
+        balance: None,
+        unique: Vec::new(),
+    }
+}
+
+/// Resolves `balance` and `unique`, which read the vars.
+fn resolve_quota(
+    ck: &mut Checker<'_>,
+    raw: &RawSampling,
+    known: &IndexSet<String>,
+    sampling: &mut Sampling,
+) {
+    let constraint = |ck: &mut Checker<'_>, text: &str, path: String| {
+        ck.expr(text, &path, known, false)
+            .map(|(expr, _)| Constraint {
+                expr,
+                message: None,
+                path,
+            })
+    };
+    if let Some(b) = &raw.balance {
+        let on = constraint(ck, &b.on, "sampling.balance.on".into());
+        let values: Vec<Value> = b
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| ck.literal(v, &format!("sampling.balance.values[{i}]")))
+            .collect();
+        if b.values.is_empty() {
+            ck.error(
+                "bad-sampling",
+                "`balance.values` must not be empty",
+                "sampling.balance.values",
+                None,
+            );
+        }
+        if let (Some(on), false) = (on, values.is_empty()) {
+            sampling.balance = Some(Balance { on, values });
+        }
+    }
+    for (i, u) in raw.unique.iter().flatten().enumerate() {
+        sampling
+            .unique
+            .extend(constraint(ck, u, format!("sampling.unique[{i}]")));
     }
 }
 

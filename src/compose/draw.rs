@@ -1,0 +1,206 @@
+//! Drawing a sample's vars: constraints, answer quotas (`sampling.balance`) and
+//! uniqueness across seed keys (`sampling.unique`).
+//!
+//! Invariants: every attempt continues the sample's own random source, so redraws differ
+//! and the n-th accepted draw of a seed key is always the same; each attempt gets a fresh
+//! evaluation budget; the number of attempts is bounded by `retries × (skip + 1)`.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+
+use super::eval::{ComposeError, Evaluator, Layer};
+use super::{base_scope, eval_named};
+use crate::expand::{SamplePlan, key_representatives, plan};
+use crate::expr::{Budget, DEFAULT_STEPS, Value};
+use crate::rng::SampleRng;
+use crate::spec::TaskSpec;
+use crate::spec::types::{Constraint, Param};
+
+/// Why a draw was rejected.
+enum Rejection {
+    Constraint(usize),
+    Quota,
+}
+
+/// Draws until `accept` says yes for an accepted draw; returns the values and the number of
+/// rejected attempts. `accept` sees each draw that meets the constraints and quota.
+pub(super) fn draw_until(
+    spec: &TaskSpec,
+    plan: &SamplePlan,
+    ev: &mut Evaluator<'_>,
+    mut accept: impl FnMut(&IndexMap<String, Value>) -> Result<bool, ComposeError>,
+) -> Result<(IndexMap<String, Value>, u32), ComposeError> {
+    let base = base_scope(spec, plan);
+    let random = spec.vars.iter().any(|v| match &v.param {
+        Param::Expr(e, _) => e.uses_random(),
+        Param::Plugin(_) | Param::Sequence(_) => true,
+        Param::Const(_) => false,
+    });
+    let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
+    let (mut rejected, mut last) = (0u32, None);
+    for _ in 0..limit {
+        *ev.budget = Budget::new(DEFAULT_STEPS);
+        let mut values = base.clone();
+        eval_named(&spec.vars, &mut values, ev)?;
+        match rejection(spec, plan, &values, ev)? {
+            None if accept(&values)? => return Ok((values, rejected)),
+            None => {}
+            Some(r) if !random => {
+                return Err(failure(
+                    spec,
+                    plan,
+                    r,
+                    "no var is random, so redrawing cannot help",
+                ));
+            }
+            Some(r) => last = Some(r),
+        }
+        rejected = rejected.saturating_add(1);
+    }
+    let why = format!("{limit} draws did not meet it");
+    Err(match last {
+        Some(r) => failure(spec, plan, r, &why),
+        None => uniqueness_failure(spec, &why),
+    })
+}
+
+fn rejection(
+    spec: &TaskSpec,
+    plan: &SamplePlan,
+    values: &IndexMap<String, Value>,
+    ev: &mut Evaluator<'_>,
+) -> Result<Option<Rejection>, ComposeError> {
+    let scope = Layer {
+        base: values,
+        local: Vec::new(),
+    };
+    for (i, c) in spec.constraints.iter().enumerate() {
+        if !ev.boolean(&Param::Expr(c.expr.clone(), 0), &scope, &c.path)? {
+            return Ok(Some(Rejection::Constraint(i)));
+        }
+    }
+    if let Some(b) = &spec.sampling.balance {
+        let got = ev.eval(&Param::Expr(b.on.expr.clone(), 0), &scope, &b.on.path)?;
+        if !same(&got, quota_target(b.values.as_slice(), plan)) {
+            return Ok(Some(Rejection::Quota));
+        }
+    }
+    Ok(None)
+}
+
+/// The value a seed key must produce: keys are split into equal consecutive blocks.
+pub fn quota_target<'v>(values: &'v [Value], plan: &SamplePlan) -> &'v Value {
+    let k = values.len() as u64;
+    let i = (plan.key_index * k / plan.key_count.max(1)).min(k - 1);
+    &values[i as usize]
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn failure(spec: &TaskSpec, plan: &SamplePlan, r: Rejection, why: &str) -> ComposeError {
+    match r {
+        Rejection::Constraint(i) => unsatisfiable(&spec.constraints[i], why),
+        Rejection::Quota => {
+            let b = spec
+                .sampling
+                .balance
+                .as_ref()
+                .expect("quota rejections come from a balance");
+            let target = quota_target(&b.values, plan).display();
+            let msg = format!(
+                "the quota for `{}` = {target} cannot be met ({why})",
+                b.on.expr.source()
+            );
+            let mut e = ComposeError::new("quota-unmet", msg, &b.on.path);
+            e.hint = Some(
+                "check that every balanced value can occur, or raise `sampling.retries`".into(),
+            );
+            e
+        }
+    }
+}
+
+fn unsatisfiable(c: &Constraint, why: &str) -> ComposeError {
+    let msg = format!("constraint `{}` cannot be met ({why})", c.expr.source());
+    let mut e = ComposeError::new("unsatisfiable", msg, &c.path);
+    e.hint = Some(match &c.message {
+        Some(m) => format!("{m}; loosen the constraint or raise `sampling.retries`"),
+        None => "loosen the constraint, change the draws, or raise `sampling.retries`".into(),
+    });
+    e
+}
+
+fn uniqueness_failure(spec: &TaskSpec, why: &str) -> ComposeError {
+    let path = spec
+        .sampling
+        .unique
+        .first()
+        .map_or("sampling.unique", |c| c.path.as_str());
+    let mut e = ComposeError::new(
+        "unique-unmet",
+        format!("no new value for `sampling.unique` ({why})"),
+        path,
+    );
+    e.hint = Some("the draws have fewer distinct outcomes than the task has seed keys".into());
+    e
+}
+
+/// For every seed key in order, the number of accepted draws to skip so that its values of
+/// the `unique` expressions are not all taken by earlier keys. Errors carry the sample index.
+pub fn unique_skips(spec: &TaskSpec) -> Result<Vec<u32>, (u64, ComposeError)> {
+    let mut seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); spec.sampling.unique.len()];
+    let mut skips = Vec::new();
+    for index in key_representatives(spec) {
+        let p = plan(spec, index);
+        let mut rng = SampleRng::new(p.seed);
+        let mut budget = Budget::new(DEFAULT_STEPS);
+        let mut ev = Evaluator {
+            rng: &mut rng,
+            budget: &mut budget,
+        };
+        let mut skip = 0u32;
+        let mut keys = Vec::new();
+        let accept = |values: &IndexMap<String, Value>| {
+            keys = unique_keys(spec, values)?;
+            let fresh = keys.iter().zip(&seen).any(|(k, s)| !s.contains(k));
+            skip += u32::from(!fresh);
+            Ok(fresh)
+        };
+        draw_until(spec, &p, &mut ev, accept).map_err(|e| (index, e))?;
+        for (k, s) in keys.into_iter().zip(&mut seen) {
+            s.insert(k);
+        }
+        skips.push(skip);
+    }
+    Ok(skips)
+}
+
+fn unique_keys(
+    spec: &TaskSpec,
+    values: &IndexMap<String, Value>,
+) -> Result<Vec<String>, ComposeError> {
+    let mut rng = SampleRng::new(0);
+    let mut budget = Budget::new(DEFAULT_STEPS);
+    let mut ev = Evaluator {
+        rng: &mut rng,
+        budget: &mut budget,
+    };
+    let scope = Layer {
+        base: values,
+        local: Vec::new(),
+    };
+    spec.sampling
+        .unique
+        .iter()
+        .map(|c| {
+            ev.eval(&Param::Expr(c.expr.clone(), 0), &scope, &c.path)
+                .map(|v| v.display())
+        })
+        .collect()
+}
