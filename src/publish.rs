@@ -41,6 +41,8 @@ pub struct Release<'a> {
     pub split: &'a str,
     /// The spec file the build started from (task or suite).
     pub spec: SpecInfo,
+    /// That file's path as given (used only to relate task paths to it).
+    pub spec_file: String,
     /// Tasks in dataset order.
     pub tasks: Vec<&'a TaskSpec>,
     /// Whether each task gets its own folder and Hub config (suites).
@@ -61,6 +63,7 @@ impl<'a> Release<'a> {
             task_categories: spec.task_categories.clone(),
             split: &spec.split,
             spec: spec_info(&spec.source),
+            spec_file: spec.source.file.clone(),
             tasks: vec![spec],
             per_task: false,
         }
@@ -83,6 +86,7 @@ impl<'a> Release<'a> {
                 .unwrap_or_else(|| vec!["visual-question-answering".into()]),
             split: &suite.split,
             spec: spec_info(&suite.source),
+            spec_file: suite.source.file.clone(),
             tasks: suite.tasks.iter().collect(),
             per_task: true,
         }
@@ -100,15 +104,27 @@ impl<'a> Release<'a> {
 
 fn spec_info(src: &crate::spec::Source) -> SpecInfo {
     SpecInfo {
-        path: normalise(&src.file),
+        path: file_name(&src.file),
         sha256: src.sha256.clone(),
     }
 }
 
-/// A spec path as recorded: forward slashes, no leading `./`.
-fn normalise(path: &str) -> String {
-    let p = path.replace('\\', "/");
-    p.trim_start_matches("./").to_string()
+/// A spec's file name: artifacts never record where the spec lay on the building machine.
+fn file_name(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    p.file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A task spec's path as recorded: relative to the suite folder inside a suite, else its
+/// file name.
+fn task_path(rel: &Release<'_>, task: &TaskSpec) -> String {
+    let dir = std::path::Path::new(&rel.spec_file).parent();
+    let relative = dir.and_then(|d| std::path::Path::new(&task.source.file).strip_prefix(d).ok());
+    match (rel.per_task, relative) {
+        (true, Some(r)) => r.to_string_lossy().replace('\\', "/"),
+        _ => file_name(&task.source.file),
+    }
 }
 
 /// Writes README.md and manifest.json into `root`.
@@ -196,7 +212,7 @@ fn header(rel: &Release<'_>) -> ManifestHeader {
             .iter()
             .map(|t| TaskSpecInfo {
                 task_id: t.task_id.clone(),
-                path: normalise(&t.source.file),
+                path: task_path(rel, t),
                 sha256: t.source.sha256.clone(),
                 seed: t.seed,
             })

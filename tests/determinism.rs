@@ -51,3 +51,19 @@ fn rebuilding_replaces_the_folder_and_leaves_no_staging_behind() {
         .collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("ds")]);
 }
+
+#[test]
+fn artifacts_never_record_machine_paths() {
+    let spec = common::root().join("tests/fixtures/valid/minimal.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m");
+    common::build(&spec, &out, 1);
+    let root = common::root().to_string_lossy().into_owned();
+    for (name, bytes) in common::tree_bytes(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(&root), "{name} mentions {root}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["spec"]["path"], "minimal.yaml");
+}
