@@ -129,7 +129,10 @@ fn eval_constants(
     for (name, v) in raw {
         let path = format!("constants.{name}");
         meta::check_name(ck, name, &path);
-        let Some(param) = ck.expr_or_literal(v, &path, known, false) else {
+        let parsed = ck.expr_or_literal(v, &path, known, false);
+        // A broken constant still defines its name, so later sections do not cascade errors.
+        known.insert(name.clone());
+        let Some(param) = parsed else {
             continue;
         };
         let value = match param {
