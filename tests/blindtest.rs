@@ -1,0 +1,203 @@
+//! The BlindTest suite against ../shared/blindtest/REFERENCE.md: counts per task and per
+//! parameter value, answer balance, and every ground truth recomputed here from the sample's
+//! metadata with independent code (not the expressions that produced it). Composes every
+//! sample without rendering.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use blindspot::compose::{Sample, compose};
+use blindspot::expand::Planner;
+use blindspot::spec::TaskSpec;
+use serde_json::Value;
+
+fn suite() -> blindspot::spec::suite::Suite {
+    let path = common::root().join("tasks/blindtest/suite.yaml");
+    blindspot::spec::suite::load_suite(&path)
+        .unwrap_or_else(|d| panic!("{}", blindspot::diag::render(&d)))
+}
+
+fn samples(task: &TaskSpec) -> Vec<(Sample, Value)> {
+    let planner = Planner::new(task).unwrap_or_else(|(_, e)| panic!("{e:?}"));
+    (0..task.images())
+        .map(|i| {
+            let s = compose(task, &planner.plan(i))
+                .unwrap_or_else(|e| panic!("{}: {e:?}", task.task_id));
+            let meta = serde_json::from_str(&s.metadata).unwrap();
+            (s, meta)
+        })
+        .collect()
+}
+
+fn tally(items: impl Iterator<Item = String>) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for i in items {
+        *m.entry(i).or_default() += 1;
+    }
+    m
+}
+
+#[test]
+fn suite_has_nine_labels_3828_images_and_8016_rows() {
+    let s = suite();
+    let want = [
+        ("Line Plot Intersections", 1800, 3600),
+        ("Touching Circles", 672, 1344),
+        ("Circled Letter", 312, 624),
+        ("Olympic Counting - Circles", 240, 480),
+        ("Olympic Counting - Pentagons", 240, 480),
+        ("Nested Squares", 120, 240),
+        ("Counting Grid - Blank Grids", 132, 264),
+        ("Counting Grid - Word Grids", 132, 264),
+        ("Subway Connections", 180, 720),
+    ];
+    let got: Vec<(&str, u64, u64)> = s
+        .tasks
+        .iter()
+        .map(|t| (t.label.as_str(), t.images(), t.rows()))
+        .collect();
+    assert_eq!(got, want.map(|(l, i, r)| (l, i as u64, r as u64)).to_vec());
+    assert_eq!(s.tasks.iter().map(TaskSpec::rows).sum::<u64>(), 8016);
+    assert!(s.tasks.iter().all(|t| t.split == "valid"));
+}
+
+/// Crossings of two 3-point lines at shared x: one per interval where the order swaps.
+fn crossings(blue: &[f64], red: &[f64]) -> usize {
+    (0..2)
+        .filter(|&k| (blue[k] - red[k]).signum() != (blue[k + 1] - red[k + 1]).signum())
+        .count()
+}
+
+#[test]
+fn line_plots_are_balanced_unique_and_counted_right() {
+    let s = suite();
+    let task = s
+        .tasks
+        .iter()
+        .find(|t| t.task_id == "line-plot-intersections")
+        .unwrap();
+    let all = samples(task);
+    let mut pairs = std::collections::BTreeSet::new();
+    for (sample, meta) in &all {
+        let f = |k: &str| -> Vec<f64> {
+            meta[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        let (blue, red) = (f("blue_y"), f("red_y"));
+        assert!(
+            blue.iter().zip(&red).all(|(b, r)| b != r),
+            "distinct levels at every x"
+        );
+        let gt = crossings(&blue, &red);
+        assert_eq!(sample.prompts[0].answer, gt.to_string());
+        pairs.insert(format!("{blue:?}{red:?}"));
+    }
+    assert_eq!(pairs.len(), 300, "300 distinct pairs, each drawn 6 ways");
+    let per_gt = tally(all.iter().map(|(s, _)| s.prompts[0].answer.clone()));
+    assert_eq!(
+        per_gt.values().copied().collect::<Vec<_>>(),
+        vec![600, 600, 600]
+    );
+    let per_size = tally(all.iter().map(|(_, m)| m["resolution"].to_string()));
+    assert_eq!(
+        per_size.values().copied().collect::<Vec<_>>(),
+        vec![600, 600, 600]
+    );
+}
+
+#[test]
+fn counting_tasks_answer_what_the_metadata_shows() {
+    let s = suite();
+    for task in &s.tasks {
+        let all = samples(task);
+        for (sample, meta) in &all {
+            let gt = &sample.prompts[0].answer;
+            let expected = match task.task_id.as_str() {
+                "olympic-circles" | "olympic-pentagons" => {
+                    meta["centers"].as_array().unwrap().len().to_string()
+                }
+                "nested-squares" => {
+                    let sq = meta["squares"].as_array().unwrap();
+                    assert_eq!(sq.len() as u64, meta["depth"].as_u64().unwrap());
+                    sq.len().to_string()
+                }
+                "grid-blank" | "grid-words" => format!("{},{}", meta["rows"], meta["columns"]),
+                "circled-letter" => {
+                    let word: Vec<char> = meta["word"].as_str().unwrap().chars().collect();
+                    word[meta["circle_index"].as_u64().unwrap() as usize].to_string()
+                }
+                _ => continue,
+            };
+            assert_eq!(
+                gt, &expected,
+                "{} sample {}",
+                task.task_id, sample.plan.index
+            );
+        }
+    }
+}
+
+#[test]
+fn subway_answers_count_the_routes_between_the_asked_pair() {
+    let s = suite();
+    let task = s
+        .tasks
+        .iter()
+        .find(|t| t.task_id == "subway-connections")
+        .unwrap();
+    for (sample, meta) in samples(task) {
+        let routes = meta["connections"].as_array().unwrap();
+        let n = meta["path_outs"].as_u64().unwrap() as usize;
+        assert_eq!(
+            routes.len(),
+            2 * n,
+            "every one of 4 stations ends exactly N routes"
+        );
+        let asked = meta["prompts"].as_array().unwrap();
+        for (k, pair) in asked.iter().enumerate() {
+            let (a, b) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+            let count = routes
+                .iter()
+                .filter(|r| {
+                    let (s, e) = (r[0].as_str().unwrap(), r[1].as_str().unwrap());
+                    (s, e) == (a, b) || (s, e) == (b, a)
+                })
+                .count();
+            assert!(count >= 1, "only connected pairs are asked");
+            assert_eq!(sample.prompts[2 * k].answer, count.to_string());
+            assert!(
+                sample.prompts[2 * k]
+                    .text
+                    .contains(&format!("from {a} to {b}"))
+            );
+        }
+    }
+}
+
+#[test]
+fn olympic_and_grid_counts_per_parameter_value() {
+    let s = suite();
+    let olympic = s
+        .tasks
+        .iter()
+        .find(|t| t.task_id == "olympic-circles")
+        .unwrap();
+    let all = samples(olympic);
+    let per_n = tally(
+        all.iter()
+            .map(|(_, m)| m["centers"].as_array().unwrap().len().to_string()),
+    );
+    assert_eq!(per_n.values().copied().collect::<Vec<_>>(), vec![48; 5]);
+    let per_dpi = tally(all.iter().map(|(_, m)| m["dpi"].to_string()));
+    assert_eq!(per_dpi.values().copied().collect::<Vec<_>>(), vec![80; 3]);
+    let grid = s.tasks.iter().find(|t| t.task_id == "grid-blank").unwrap();
+    let all = samples(grid);
+    let per_shape = tally(all.iter().map(|(s, _)| s.prompts[0].answer.clone()));
+    assert_eq!(per_shape.len(), 22);
+    assert!(per_shape.values().all(|&n| n == 6));
+}
