@@ -11,6 +11,14 @@ use sha2::{Digest, Sha256};
 
 const CASES: &[(&str, &[u64])] = &[
     ("tasks/blindtest/touching_circles.yaml", &[0, 101, 350, 671]),
+    ("tasks/blindtest/line_plot_intersections.yaml", &[0, 1799]),
+    ("tasks/blindtest/circled_letter.yaml", &[78]),
+    ("tasks/blindtest/olympic_circles.yaml", &[210]),
+    ("tasks/blindtest/olympic_pentagons.yaml", &[210]),
+    ("tasks/blindtest/nested_squares.yaml", &[105]),
+    ("tasks/blindtest/grid_blank.yaml", &[66]),
+    ("tasks/blindtest/grid_words.yaml", &[66]),
+    ("tasks/blindtest/subway_connections.yaml", &[135]),
     ("tests/fixtures/valid/minimal.yaml", &[0, 2]),
 ];
 
@@ -29,7 +37,8 @@ fn svg_text_and_png_digests_match_the_goldens() {
     for (spec_path, indices) in CASES {
         let spec = blindspot::spec::load(&common::root().join(spec_path)).unwrap();
         for &i in *indices {
-            let sample = compose::compose(&spec, &expand::plan(&spec, i)).unwrap();
+            let planner = expand::Planner::new(&spec).unwrap();
+            let sample = compose::compose(&spec, &planner.plan(i)).unwrap();
             let svg = to_svg(&sample.scene);
             let name = format!("{}-{i:06}.svg", spec.task_id);
             let path = common::root().join("tests/golden/svg").join(&name);
