@@ -201,3 +201,49 @@ fn olympic_and_grid_counts_per_parameter_value() {
     assert_eq!(per_shape.len(), 22);
     assert!(per_shape.values().all(|&n| n == 6));
 }
+
+/// Station label ink boxes at 1024 px, measured on the reference's images (REFERENCE.md §7).
+#[test]
+fn subway_labels_land_within_a_pixel_of_the_reference_boxes() {
+    let s = suite();
+    let task = s
+        .tasks
+        .iter()
+        .find(|t| t.task_id == "subway-connections")
+        .unwrap();
+    let planner = Planner::new(task).unwrap();
+    let index = (0..task.images())
+        .find(|&i| {
+            serde_json::from_str::<Value>(&compose(task, &planner.plan(i)).unwrap().metadata)
+                .unwrap()["size"]
+                == 1024
+        })
+        .unwrap();
+    let sample = compose(task, &planner.plan(index)).unwrap();
+    let png = blindspot::pipeline::render_png(task, &blindspot::render::Renderer::new(), &sample)
+        .unwrap();
+    let img = common::decode_png(&png);
+    let reference = [
+        ("A", 482, 540, 28, 84, (400, 0, 620, 100)),
+        ("B", 946, 992, 478, 533, (900, 400, 1024, 600)),
+        ("C", 485, 532, 931, 990, (400, 900, 620, 1024)),
+        ("D", 30, 83, 478, 533, (0, 400, 120, 600)),
+    ];
+    for (name, x0, x1, y0, y1, (ax, ay, bx, by)) in reference {
+        let (mut min_x, mut max_x, mut min_y, mut max_y) = (u32::MAX, 0, u32::MAX, 0);
+        for y in ay..by {
+            for x in ax..bx {
+                if img.at(x, y).iter().all(|&c| c < 100) {
+                    (min_x, max_x, min_y, max_y) =
+                        (min_x.min(x), max_x.max(x), min_y.min(y), max_y.max(y));
+                }
+            }
+        }
+        let got = [min_x, max_x, min_y, max_y].map(i64::from);
+        let want = [x0, x1, y0, y1];
+        assert!(
+            got.iter().zip(want).all(|(g, w)| (g - w).abs() <= 1),
+            "{name}: {got:?} vs reference {want:?}"
+        );
+    }
+}
