@@ -247,3 +247,90 @@ fn subway_labels_land_within_a_pixel_of_the_reference_boxes() {
         );
     }
 }
+
+fn render(task: &TaskSpec, index: u64) -> (Sample, common::Pixels) {
+    let planner = Planner::new(task).unwrap();
+    let sample = compose(task, &planner.plan(index)).unwrap();
+    let png = blindspot::pipeline::render_png(task, &blindspot::render::Renderer::new(), &sample)
+        .unwrap();
+    let img = common::decode_png(&png);
+    (sample, img)
+}
+
+/// Dark runs (majority coverage) along a row or column, as [first, last] pixel indices.
+fn dark_runs(len: u32, dark: impl Fn(u32) -> bool) -> Vec<(u32, u32)> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for i in 0..=len {
+        match (i < len && dark(i), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, i - 1));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+#[test]
+fn grid_bands_match_the_reference_rows() {
+    let s = suite();
+    let task = s.tasks.iter().find(|t| t.task_id == "grid-blank").unwrap();
+    // Sample 2: the 3×3 grid, w = 10, at 2000 px; REFERENCE.md §6 measured rows 0–10,
+    // 664–673, 1327–1336 and 1991–1999 on the reference image.
+    let (sample, img) = render(task, 2);
+    assert_eq!(sample.prompts[0].answer, "3,3");
+    assert_eq!(img.width, 2000);
+    let runs = dark_runs(img.height, |y| img.at(1000, y)[0] < 128);
+    let want = [(0, 10), (664, 673), (1327, 1336), (1991, 1999)];
+    assert_eq!(runs.len(), 4, "{runs:?}");
+    for ((a, b), (c, d)) in runs.iter().zip(want) {
+        assert!(
+            a.abs_diff(c) <= 1 && b.abs_diff(d) <= 1,
+            "{runs:?} vs {want:?}"
+        );
+    }
+}
+
+#[test]
+fn nested_squares_sit_where_the_reference_mapping_puts_them() {
+    let s = suite();
+    let task = s
+        .tasks
+        .iter()
+        .find(|t| t.task_id == "nested-squares")
+        .unwrap();
+    for index in [0, 45, 119] {
+        let (sample, img) = render(task, index);
+        let meta: Value = serde_json::from_str(&sample.metadata).unwrap();
+        let outer: Vec<f64> = meta["squares"][0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let stroke = match meta["line_thickness"].as_u64().unwrap() {
+            2 => 3.0,
+            3 => 4.0,
+            _ => 6.0,
+        };
+        // Data [-15, 15] maps to x 127.5–897.5 and y 890–120 (REFERENCE.md §5).
+        let unit = 770.0 / 30.0;
+        let left = 127.5 + (outer[0] - outer[2] / 2.0 + 15.0) * unit;
+        let row = (120.0 + (15.0 - outer[1]) * unit) as u32;
+        let runs = dark_runs(img.width, |x| img.at(x, row)[0] < 128);
+        let (a, b) = runs[0];
+        let centre = f64::from(a + b + 1) / 2.0;
+        assert!(
+            (centre - left).abs() <= 1.0,
+            "sample {index}: left edge {centre} vs {left}"
+        );
+        assert!(
+            (f64::from(b + 1 - a) - stroke).abs() <= 1.0,
+            "sample {index}: stroke {} vs {stroke}",
+            b + 1 - a
+        );
+    }
+}
