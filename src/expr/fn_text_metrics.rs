@@ -45,8 +45,9 @@ pub struct TextLayout {
     pub ascent: f64,
     /// Distance from the baseline down to the font's descender line (positive).
     pub descent: f64,
-    /// The glyphs in text order. Their `ch` strings concatenate to the text: one entry
-    /// per character, or one per cluster where the shaper merges characters (ligatures).
+    /// The glyphs in text order; their `ch` strings concatenate to the text. The bundled
+    /// metrics give one entry per character (the characters of a ligature split its advance
+    /// and share its ink box).
     pub glyphs: Vec<GlyphMetrics>,
 }
 

@@ -49,39 +49,11 @@ const GLYPH_CACHE_LIMIT: usize = 100_000;
 /// Fill colour index of the sentinel span; character indices stay below `MAX_CHARS`.
 const SENTINEL: u32 = 0xFF_FFFF;
 
-/// Metrics of one character (Unicode scalar value) of a laid-out text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GlyphMetrics {
-    /// The character.
-    pub ch: String,
-    /// Pen position where this character starts, relative to the text's start (kerning included).
-    pub x: f64,
-    /// Horizontal advance: the next character's `x` minus this one's (the total advance for
-    /// the last), so kerning is included and the advances sum to [`TextLayout::advance`].
-    pub advance: f64,
-    /// Ink bounding box `[x0, y0, x1, y1]`, y down, baseline at y = 0, origin at the text's
-    /// start. `None` for blank glyphs such as the space.
-    pub ink: Option<[f64; 4]>,
-}
-
-/// Metrics of a single line of text.
-///
-/// Characters that the font draws as one glyph cluster (a ligature such as "fi" in DejaVu Sans
-/// and Open Sans, or a letter with combining marks) share the cluster: its advance is split
-/// evenly between them, and each gets the whole cluster's ink box.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextLayout {
-    /// Total horizontal advance (kerning included).
-    pub advance: f64,
-    /// The face's ascent at this size: distance from the baseline up to the top of the layout
-    /// box (positive).
-    pub ascent: f64,
-    /// The face's descent at this size: distance from the baseline down to the bottom of the
-    /// layout box (positive; the layout box spans y ∈ [−ascent, descent]).
-    pub descent: f64,
-    /// One entry per character of the text, in logical order.
-    pub glyphs: Vec<GlyphMetrics>,
-}
+/// The layout types are the expression language's, so measurements reach expressions as is.
+/// One entry per character: characters that the font draws as one cluster (a ligature such
+/// as "fi" in DejaVu Sans and Open Sans, or a letter with combining marks) split the cluster's
+/// advance evenly and each get the whole cluster's ink box.
+pub use crate::expr::{GlyphMetrics, TextLayout};
 
 type CacheKey = (String, String, u16, u64);
 /// (index in `fonts::FONTS`, glyph id, size bits).
@@ -547,23 +519,7 @@ impl crate::expr::TextMetrics for BundledMetrics {
         weight: u16,
         size: f64,
     ) -> Result<crate::expr::TextLayout, String> {
-        layout(text, family, weight, size).map(to_expr_layout)
-    }
-}
-
-/// Converts a layout into the expression language's copy of the struct.
-pub fn to_expr_layout(l: TextLayout) -> crate::expr::TextLayout {
-    let glyphs = l.glyphs.into_iter().map(|g| crate::expr::GlyphMetrics {
-        ch: g.ch,
-        x: g.x,
-        advance: g.advance,
-        ink: g.ink,
-    });
-    crate::expr::TextLayout {
-        advance: l.advance,
-        ascent: l.ascent,
-        descent: l.descent,
-        glyphs: glyphs.collect(),
+        layout(text, family, weight, size)
     }
 }
 
