@@ -14,8 +14,8 @@ use super::error::{ExprError, Span};
 use super::eval::State;
 use super::value::Value;
 use super::{
-    fn_geom as geom, fn_list as list, fn_math as math, fn_random as random, fn_text as text,
-    fn_text_metrics as metrics,
+    fn_geom as geom, fn_layout as layout, fn_list as list, fn_math as math, fn_random as random,
+    fn_text as text, fn_text_metrics as metrics,
 };
 
 /// Documentation of one built-in function.
@@ -25,7 +25,7 @@ pub struct FunctionDoc {
     pub name: &'static str,
     /// Call shape, e.g. `"clamp(x, lo, hi)"`; `[...]` marks optional arguments.
     pub signature: &'static str,
-    /// One of `math`, `units`, `list`, `string`, `convert`, `geometry`, `text`, `random`.
+    /// One of `math`, `units`, `list`, `string`, `convert`, `geometry`, `layout`, `text`, `random`.
     pub category: &'static str,
     /// What it does, including edge cases.
     pub doc: &'static str,
@@ -157,6 +157,12 @@ table! {
     "centroid", "centroid(points)", "geometry", 1, 1, geom::centroid,
         "Mean [x, y] of a non-empty list of points (the vertex centroid, not a polygon's area centroid).";
     "bbox", "bbox(points)", "geometry", 1, 1, geom::bbox, "[xmin, ymin, xmax, ymax] of a non-empty list of points.";
+    "row_offsets", "row_offsets(n, spacing)", "layout", 2, 2, layout::row_offsets,
+        "`n` centre offsets `spacing` apart, centred on 0 (row_offsets(3, 2) == [-2.0, 0.0, 2.0]): rows of shapes.";
+    "bands", "bands(n, total, width)", "layout", 3, 3, layout::bands,
+        "The n + 1 start positions i·(total − width)/n of evenly pitched lines of `width` spanning [0, total]: the lines of an n-row or n-column table.";
+    "grid_cells", "grid_cells(rows, cols, x, y, width, height[, line])", "layout", 6, 7, layout::grid_cells,
+        "Row-major boxes [x, y, w, h] of the cells of a rows × cols table at (x, y) whose lines (borders included) are `line` thick (default 0).";
     "regular_polygon_points", "regular_polygon_points(cx, cy, r, n[, rotation_deg])", "geometry", 4, 5, geom::regular_polygon_points,
         "The n >= 3 vertices of a regular polygon centred at (cx, cy) with circumradius r >= 0, in y-down screen coordinates: vertex k is (cx + r*sin(a), cy - r*cos(a)) with a = rotation_deg + k*360/n degrees, so vertex 0 points straight up (for rotation 0) and the vertices run clockwise on screen. Exact at multiples of 30 and 45 degrees.";
     "rotate_point", "rotate_point(p, center, deg)", "geometry", 3, 3, geom::rotate_point,

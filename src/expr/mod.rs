@@ -32,6 +32,7 @@ mod ast;
 mod error;
 mod eval;
 mod fn_geom;
+mod fn_layout;
 mod fn_list;
 mod fn_math;
 mod fn_random;
