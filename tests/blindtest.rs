@@ -334,3 +334,64 @@ fn nested_squares_sit_where_the_reference_mapping_puts_them() {
         );
     }
 }
+
+#[test]
+fn line_plot_vertices_and_stroke_widths_match_the_reference_formulas() {
+    let s = suite();
+    let task = s
+        .tasks
+        .iter()
+        .find(|t| t.task_id == "line-plot-intersections")
+        .unwrap();
+    let mut checked = 0;
+    for index in (0..task.images()).step_by(97) {
+        let (sample, img) = render(task, index);
+        let meta: Value = serde_json::from_str(&sample.metadata).unwrap();
+        let c = f64::from(img.width);
+        let width = meta["linewidth"].as_f64().unwrap() * c / 360.0;
+        // Data (5u, 5v) rounded to 2 decimals on a 5 × 5 axis filling the image.
+        let px = |u: f64| (5.0 * u * 100.0).round() / 100.0 / 5.0 * c;
+        let (x0, x1) = (px(0.1 / 12.0), px(0.5));
+        for (key, is_colour) in [("blue_y", 2usize), ("red_y", 0usize)] {
+            let ys: Vec<f64> = meta[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| c - px(v.as_f64().unwrap()))
+                .collect();
+            let x = (x0 + x1) / 2.0;
+            let centre = (ys[0] + ys[1]) / 2.0;
+            let slope = (ys[1] - ys[0]) / (x1 - x0);
+            let mask = |y: u32| {
+                let p = img.at(x as u32, y);
+                let other = if is_colour == 2 { 0 } else { 2 };
+                p[is_colour] > 128 && p[other] < 128 && p[1] < 128
+            };
+            let runs = dark_runs(img.height, mask);
+            let other: Vec<f64> = meta[if key == "blue_y" { "red_y" } else { "blue_y" }]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| c - px(v.as_f64().unwrap()))
+                .collect();
+            let near = ((other[0] + other[1]) / 2.0 - centre).abs() < 4.0 * width + 4.0;
+            if runs.len() != 1 || near {
+                continue; // the other line passes here and covers part of this one
+            }
+            let (a, b) = runs[0];
+            let mid = f64::from(a + b + 1) / 2.0;
+            let thick = f64::from(b + 1 - a);
+            let want = width * (1.0 + slope * slope).sqrt();
+            assert!(
+                (mid - centre).abs() <= 1.0,
+                "sample {index} {key}: centre {mid} vs {centre}"
+            );
+            assert!(
+                (thick - want).abs() <= 1.5,
+                "sample {index} {key}: thickness {thick} vs {want:.2}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} unobstructed measurements");
+}
