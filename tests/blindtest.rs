@@ -395,3 +395,47 @@ fn line_plot_vertices_and_stroke_widths_match_the_reference_formulas() {
     }
     assert!(checked >= 20, "only {checked} unobstructed measurements");
 }
+
+/// Images per metadata value, as in the reference's count tables (REFERENCE.md §1–§7).
+#[test]
+fn images_per_parameter_value_match_the_reference_tables() {
+    let s = suite();
+    let expect: &[(&str, &str, usize)] = &[
+        ("line-plot-intersections", "linewidth", 900),
+        ("line-plot-intersections", "gt", 600),
+        ("circled-letter", "font", 156),
+        ("circled-letter", "thickness", 104),
+        ("olympic-circles", "linewidth", 120),
+        ("olympic-circles", "diameter", 120),
+        ("olympic-pentagons", "dpi", 80),
+        ("olympic-pentagons", "linewidth", 120),
+        ("olympic-pentagons", "side", 120),
+        ("nested-squares", "depth", 30),
+        ("nested-squares", "line_thickness", 40),
+        ("grid-blank", "linewidth", 66),
+        ("grid-blank", "image_size", 44),
+        ("grid-words", "linewidth", 66),
+        ("grid-words", "image_size", 44),
+        ("subway-connections", "path_outs", 60),
+        ("subway-connections", "size", 90),
+        ("subway-connections", "linewidth", 90),
+    ];
+    for task in &s.tasks {
+        let rows: Vec<&(&str, &str, usize)> = expect
+            .iter()
+            .filter(|(t, _, _)| *t == task.task_id)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let all = samples(task);
+        for (_, key, n) in rows {
+            let counts = tally(all.iter().map(|(_, m)| m[*key].to_string()));
+            assert!(
+                counts.values().all(|c| c == n),
+                "{} {key}: {counts:?}, want {n} each",
+                task.task_id
+            );
+        }
+    }
+}
