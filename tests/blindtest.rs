@@ -18,6 +18,14 @@ fn suite() -> blindspot::spec::suite::Suite {
         .unwrap_or_else(|d| panic!("{}", blindspot::diag::render(&d)))
 }
 
+fn task<'a>(suite: &'a blindspot::spec::suite::Suite, id: &str) -> &'a TaskSpec {
+    suite
+        .tasks
+        .iter()
+        .find(|t| t.task_id == id)
+        .unwrap_or_else(|| panic!("no task {id}"))
+}
+
 fn samples(task: &TaskSpec) -> Vec<(Sample, Value)> {
     let planner = Planner::new(task).unwrap_or_else(|(_, e)| panic!("{e:?}"));
     (0..task.images())
@@ -72,11 +80,7 @@ fn crossings(blue: &[f64], red: &[f64]) -> usize {
 #[test]
 fn line_plots_are_balanced_unique_and_counted_right() {
     let s = suite();
-    let task = s
-        .tasks
-        .iter()
-        .find(|t| t.task_id == "line-plot-intersections")
-        .unwrap();
+    let task = task(&s, "line-plot-intersections");
     let all = samples(task);
     let mut pairs = std::collections::BTreeSet::new();
     for (sample, meta) in &all {
@@ -145,11 +149,7 @@ fn counting_tasks_answer_what_the_metadata_shows() {
 #[test]
 fn subway_answers_count_the_routes_between_the_asked_pair() {
     let s = suite();
-    let task = s
-        .tasks
-        .iter()
-        .find(|t| t.task_id == "subway-connections")
-        .unwrap();
+    let task = task(&s, "subway-connections");
     for (sample, meta) in samples(task) {
         let routes = meta["connections"].as_array().unwrap();
         let n = meta["path_outs"].as_u64().unwrap() as usize;
@@ -182,11 +182,7 @@ fn subway_answers_count_the_routes_between_the_asked_pair() {
 #[test]
 fn olympic_and_grid_counts_per_parameter_value() {
     let s = suite();
-    let olympic = s
-        .tasks
-        .iter()
-        .find(|t| t.task_id == "olympic-circles")
-        .unwrap();
+    let olympic = task(&s, "olympic-circles");
     let all = samples(olympic);
     let per_n = tally(
         all.iter()
@@ -195,7 +191,7 @@ fn olympic_and_grid_counts_per_parameter_value() {
     assert_eq!(per_n.values().copied().collect::<Vec<_>>(), vec![48; 5]);
     let per_dpi = tally(all.iter().map(|(_, m)| m["dpi"].to_string()));
     assert_eq!(per_dpi.values().copied().collect::<Vec<_>>(), vec![80; 3]);
-    let grid = s.tasks.iter().find(|t| t.task_id == "grid-blank").unwrap();
+    let grid = task(&s, "grid-blank");
     let all = samples(grid);
     let per_shape = tally(all.iter().map(|(s, _)| s.prompts[0].answer.clone()));
     assert_eq!(per_shape.len(), 22);
@@ -206,11 +202,7 @@ fn olympic_and_grid_counts_per_parameter_value() {
 #[test]
 fn subway_labels_land_within_a_pixel_of_the_reference_boxes() {
     let s = suite();
-    let task = s
-        .tasks
-        .iter()
-        .find(|t| t.task_id == "subway-connections")
-        .unwrap();
+    let task = task(&s, "subway-connections");
     let planner = Planner::new(task).unwrap();
     let index = (0..task.images())
         .find(|&i| {
@@ -277,7 +269,7 @@ fn dark_runs(len: u32, dark: impl Fn(u32) -> bool) -> Vec<(u32, u32)> {
 #[test]
 fn grid_bands_match_the_reference_rows() {
     let s = suite();
-    let task = s.tasks.iter().find(|t| t.task_id == "grid-blank").unwrap();
+    let task = task(&s, "grid-blank");
     // Sample 2: the 3×3 grid, w = 10, at 2000 px; REFERENCE.md §6 measured rows 0–10,
     // 664–673, 1327–1336 and 1991–1999 on the reference image.
     let (sample, img) = render(task, 2);
@@ -297,11 +289,7 @@ fn grid_bands_match_the_reference_rows() {
 #[test]
 fn nested_squares_sit_where_the_reference_mapping_puts_them() {
     let s = suite();
-    let task = s
-        .tasks
-        .iter()
-        .find(|t| t.task_id == "nested-squares")
-        .unwrap();
+    let task = task(&s, "nested-squares");
     for index in [0, 45, 119] {
         let (sample, img) = render(task, index);
         let meta: Value = serde_json::from_str(&sample.metadata).unwrap();
@@ -338,11 +326,7 @@ fn nested_squares_sit_where_the_reference_mapping_puts_them() {
 #[test]
 fn line_plot_vertices_and_stroke_widths_match_the_reference_formulas() {
     let s = suite();
-    let task = s
-        .tasks
-        .iter()
-        .find(|t| t.task_id == "line-plot-intersections")
-        .unwrap();
+    let task = task(&s, "line-plot-intersections");
     let mut checked = 0;
     for index in (0..task.images()).step_by(97) {
         let (sample, img) = render(task, index);
