@@ -17,15 +17,16 @@ use super::value::Value;
 
 type R = Result<Value, ExprError>;
 
+/// A count argument, checked against the list-length limit before anything is allocated.
 fn count(a: &Args<'_, '_>, i: usize, min: i64) -> Result<usize, ExprError> {
     let n = a.int(i)?;
     if n < min {
-        return Err(a.err_at(
-            i,
-            format!("`{}` must be at least {min}, got {n}", a.param(i)),
-        ));
+        let msg = format!("`{}` must be at least {min}, got {n}", a.param(i));
+        return Err(a.err_at(i, msg));
     }
-    usize::try_from(n).map_err(|_| a.err_at(i, "count too large"))
+    let n = usize::try_from(n).map_err(|_| a.err_at(i, "count too large"))?;
+    check_list_len(n.saturating_add(1), a.span)?;
+    Ok(n)
 }
 
 fn floats(a: &Args<'_, '_>, st: &mut State<'_>, xs: Vec<f64>) -> R {
@@ -120,6 +121,13 @@ mod tests {
         assert_eq!((b[0], b[3]), (0.0, 1990.0));
         assert!((b[1] - 663.333_333).abs() < 1e-5);
         assert!(eval("bands(0, 2000, 10)").is_err());
+    }
+
+    #[test]
+    fn huge_counts_are_errors_not_allocations() {
+        assert!(eval("row_offsets(9223372036854775807, 1)").is_err());
+        assert!(eval("bands(9223372036854775807, 10, 1)").is_err());
+        assert!(eval("grid_cells(100000, 100000, 0, 0, 1e12, 1e12)").is_err());
     }
 
     #[test]

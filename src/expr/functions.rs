@@ -157,12 +157,6 @@ table! {
     "centroid", "centroid(points)", "geometry", 1, 1, geom::centroid,
         "Mean [x, y] of a non-empty list of points (the vertex centroid, not a polygon's area centroid).";
     "bbox", "bbox(points)", "geometry", 1, 1, geom::bbox, "[xmin, ymin, xmax, ymax] of a non-empty list of points.";
-    "row_offsets", "row_offsets(n, spacing)", "layout", 2, 2, layout::row_offsets,
-        "`n` centre offsets `spacing` apart, centred on 0 (row_offsets(3, 2) == [-2.0, 0.0, 2.0]): rows of shapes.";
-    "bands", "bands(n, total, width)", "layout", 3, 3, layout::bands,
-        "The n + 1 start positions i·(total − width)/n of evenly pitched lines of `width` spanning [0, total]: the lines of an n-row or n-column table.";
-    "grid_cells", "grid_cells(rows, cols, x, y, width, height[, line])", "layout", 6, 7, layout::grid_cells,
-        "Row-major boxes [x, y, w, h] of the cells of a rows × cols table at (x, y) whose lines (borders included) are `line` thick (default 0).";
     "regular_polygon_points", "regular_polygon_points(cx, cy, r, n[, rotation_deg])", "geometry", 4, 5, geom::regular_polygon_points,
         "The n >= 3 vertices of a regular polygon centred at (cx, cy) with circumradius r >= 0, in y-down screen coordinates: vertex k is (cx + r*sin(a), cy - r*cos(a)) with a = rotation_deg + k*360/n degrees, so vertex 0 points straight up (for rotation 0) and the vertices run clockwise on screen. Exact at multiples of 30 and 45 degrees.";
     "rotate_point", "rotate_point(p, center, deg)", "geometry", 3, 3, geom::rotate_point,
@@ -171,6 +165,12 @@ table! {
         "Each point shifted by (dx, dy).";
     "scale_points", "scale_points(points, s[, center])", "geometry", 2, 3, geom::scale_points,
         "Each point scaled by factor s about center (default [0, 0]); a negative s also reflects through center.";
+    "row_offsets", "row_offsets(n, spacing)", "layout", 2, 2, layout::row_offsets,
+        "`n` centre offsets `spacing` apart, centred on 0 (row_offsets(3, 2) == [-2.0, 0.0, 2.0]): rows of shapes.";
+    "bands", "bands(n, total, width)", "layout", 3, 3, layout::bands,
+        "The n + 1 start positions i·(total − width)/n of evenly pitched lines of `width` spanning [0, total]: the lines of an n-row or n-column table.";
+    "grid_cells", "grid_cells(rows, cols, x, y, width, height[, line])", "layout", 6, 7, layout::grid_cells,
+        "Row-major boxes [x, y, w, h] of the cells of a rows × cols table at (x, y) whose lines (borders included) are `line` thick (default 0).";
     "text_width", "text_width(text, family, size[, weight])", "text", 3, 4, metrics::text_width,
         "Advance width in px of text in font family at size px; weight is an int 100-900 or \"normal\"/\"bold\" (default 400). Needs the renderer's text metrics.";
     "text_layout", "text_layout(text, family, size[, weight])", "text", 3, 4, metrics::text_layout,
@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn table_is_consistent() {
         let cats = [
-            "math", "units", "list", "string", "convert", "geometry", "text", "random",
+            "math", "units", "list", "string", "convert", "geometry", "layout", "text", "random",
         ];
         for (i, f) in TABLE.iter().enumerate() {
             assert!(cats.contains(&f.doc.category), "{}", f.doc.name);
