@@ -97,16 +97,6 @@ impl<'a> Planner<'a> {
         p.skip = self.skips.get(p.key_index as usize).copied().unwrap_or(0);
         p
     }
-
-    /// Number of samples.
-    pub fn len(&self) -> u64 {
-        self.spec.images()
-    }
-
-    /// Whether there are no samples.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The first sample index of every seed key, in key order.

@@ -107,7 +107,7 @@ fn write_task(
     shard: &str,
     tally: &mut Tally,
 ) -> Result<sink::FileSummary, Failure> {
-    let planner = Planner::new(spec).map_err(|(i, e)| compose_failure(spec, i, e))?;
+    let planner = planner(spec)?;
     let mut writer = ShardWriter::create(root, shard)?;
     let total = spec.images();
     let mut first = 0;
@@ -181,6 +181,11 @@ pub fn render_png(
     let pixmap = renderer.rasterize(&to_svg(&sample.scene))?;
     let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
     render::encode_png(&pixmap, gray, spec.output.compression)
+}
+
+/// Plans the spec's samples (resolving `sampling.unique`), as a located diagnostic on failure.
+pub fn planner(spec: &TaskSpec) -> Result<Planner<'_>, Failure> {
+    Planner::new(spec).map_err(|(i, e)| compose_failure(spec, i, e))
 }
 
 /// Turns a compose error into a located diagnostic naming the sample.

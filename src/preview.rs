@@ -8,8 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::compose::{self, Sample};
-use crate::expand::Planner;
-use crate::pipeline::{Failure, compose_failure, render_png};
+use crate::pipeline::{Failure, compose_failure, planner, render_png};
 use crate::render::{self, Renderer, fonts};
 use crate::scene::svg::to_svg;
 use crate::scene::{Geom, Group, Item, Rgb, Scene, Shape, Style, Text};
@@ -25,7 +24,7 @@ pub fn write(spec: &TaskSpec, count: u64, dir: &Path) -> Result<usize, Failure> 
     let io = |e: std::io::Error| Failure::Io(format!("cannot write to {} ({e})", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
     let renderer = Renderer::new();
-    let planner = Planner::new(spec).map_err(|(i, e)| compose_failure(spec, i, e))?;
+    let planner = planner(spec)?;
     let total = spec.images();
     let count = count.clamp(1, total.max(1)).min(total);
     let mut samples = Vec::new();

@@ -92,6 +92,12 @@ impl<'a> Release<'a> {
         }
     }
 
+    /// The seed shown in the card and manifest header: the first task's (each task's own
+    /// seed is listed in the manifest's `task_specs`).
+    pub fn seed(&self) -> u64 {
+        self.tasks.first().map_or(0, |t| t.seed)
+    }
+
     /// The data file of a task, relative to the dataset root.
     pub fn shard_path(&self, task: &TaskSpec) -> String {
         let file = sink::shard_path(self.split, 0, 1);
@@ -148,7 +154,7 @@ pub fn write_docs(
         num_rows: tally.rows(),
         compiler_version: crate::VERSION.to_string(),
         spec_sha256: rel.spec.sha256.clone(),
-        seed: rel.tasks.first().map_or(0, |t| t.seed),
+        seed: rel.seed(),
         configs: configs(rel, &tasks, &data),
         tasks,
         files: data.clone(),
@@ -204,7 +210,7 @@ fn header(rel: &Release<'_>) -> ManifestHeader {
             name: "blindspot".into(),
             version: crate::VERSION.into(),
         },
-        seed: rel.tasks.first().map_or(0, |t| t.seed),
+        seed: rel.seed(),
         seeding_scheme: crate::rng::SEED_SCHEME.into(),
         spec: rel.spec.clone(),
         task_specs: rel

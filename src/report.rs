@@ -9,14 +9,13 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use crate::compose;
-use crate::expand::Planner;
-use crate::pipeline::{Failure, compose_failure};
+use crate::pipeline::{Failure, compose_failure, planner};
 use crate::spec::TaskSpec;
 use crate::spec::shapes::RawShape;
 
 /// Composes every sample (no rendering) and summarises counts and answers.
 pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
-    let planner = Planner::new(spec).map_err(|(i, e)| compose_failure(spec, i, e))?;
+    let planner = planner(spec)?;
     let results: Vec<Result<compose::Sample, Failure>> = (0..spec.images())
         .into_par_iter()
         .map(|i| compose::compose(spec, &planner.plan(i)).map_err(|e| compose_failure(spec, i, e)))

@@ -71,10 +71,7 @@ fn rejection(
     values: &IndexMap<String, Value>,
     ev: &mut Evaluator<'_>,
 ) -> Result<Option<Rejection>, ComposeError> {
-    let scope = Layer {
-        base: values,
-        local: Vec::new(),
-    };
+    let scope = Layer::over(values);
     for (i, c) in spec.constraints.iter().enumerate() {
         if !ev.boolean(&Param::Expr(c.expr.clone(), 0), &scope, &c.path)? {
             return Ok(Some(Rejection::Constraint(i)));
@@ -191,10 +188,7 @@ fn unique_keys(
         rng: &mut rng,
         budget: &mut budget,
     };
-    let scope = Layer {
-        base: values,
-        local: Vec::new(),
-    };
+    let scope = Layer::over(values);
     spec.sampling
         .unique
         .iter()

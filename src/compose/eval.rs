@@ -60,6 +60,16 @@ pub struct Layer<'a> {
     pub local: Vec<(String, Value)>,
 }
 
+impl<'a> Layer<'a> {
+    /// A layer with no loop variables yet.
+    pub fn over(base: &'a dyn Scope) -> Self {
+        Self {
+            base,
+            local: Vec::new(),
+        }
+    }
+}
+
 impl Scope for Layer<'_> {
     fn get(&self, name: &str) -> Option<&Value> {
         self.local

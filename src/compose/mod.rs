@@ -91,14 +91,7 @@ pub(crate) fn eval_named(
     ev: &mut Evaluator<'_>,
 ) -> Result<(), ComposeError> {
     for n in list {
-        let v = ev.eval(
-            &n.param,
-            &Layer {
-                base: values,
-                local: Vec::new(),
-            },
-            &n.path,
-        )?;
+        let v = ev.eval(&n.param, &Layer::over(values), &n.path)?;
         values.insert(n.name.clone(), v);
     }
     Ok(())
@@ -110,10 +103,7 @@ fn metadata(
     ev: &mut Evaluator<'_>,
 ) -> Result<String, ComposeError> {
     let mut obj = serde_json::Map::new();
-    let scope = Layer {
-        base: values,
-        local: Vec::new(),
-    };
+    let scope = Layer::over(values);
     for m in &spec.metadata {
         let v = ev.eval(&m.param, &scope, &m.path)?;
         let json = v
@@ -129,10 +119,7 @@ fn prompts(
     values: &IndexMap<String, Value>,
     ev: &mut Evaluator<'_>,
 ) -> Result<Vec<PromptRow>, ComposeError> {
-    let scope = Layer {
-        base: values,
-        local: Vec::new(),
-    };
+    let scope = Layer::over(values);
     let mut rows = Vec::with_capacity(spec.prompts.len());
     for p in &spec.prompts {
         let answer = ev

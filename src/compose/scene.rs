@@ -21,10 +21,7 @@ pub fn build(
     values: &IndexMap<String, Value>,
     ev: &mut Evaluator<'_>,
 ) -> Result<Scene, ComposeError> {
-    let mut scope = Layer {
-        base: values,
-        local: Vec::new(),
-    };
+    let mut scope = Layer::over(values);
     let width = dimension(ev, &spec.width, &scope, "scene.width")?;
     let height = dimension(ev, &spec.height, &scope, "scene.height")?;
     if u64::from(width) * u64::from(height) > MAX_PIXELS {

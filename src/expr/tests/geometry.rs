@@ -288,12 +288,6 @@ fn large_inputs_pay_for_their_work() {
     let src = "polyline_crossings([[k, 0] for k in range(2000)], [[0, k] for k in range(2000)])";
     let expr = Expr::parse(src).unwrap();
     let mut budget = Budget::default();
-    let e = expr
-        .eval(&mut EvalCtx {
-            scope: &scope(),
-            rng: None,
-            budget: &mut budget,
-        })
-        .unwrap_err();
+    let e = ev_budget(&expr, &mut budget).unwrap_err();
     assert!(e.message.contains("step limit"), "{}", e.message);
 }

@@ -62,6 +62,15 @@ fn err(src: &str) -> ExprError {
     }
 }
 
+/// Evaluates with the test scope, no random source and the given budget.
+fn ev_budget(expr: &Expr, budget: &mut Budget) -> Result<Value, ExprError> {
+    expr.eval(&mut EvalCtx {
+        scope: &scope(),
+        rng: None,
+        budget,
+    })
+}
+
 fn ev_rng(src: &str, seed: u64) -> Result<Value, ExprError> {
     let expr = Expr::parse(src)?;
     let mut rng = SampleRng::new(seed);

@@ -6,13 +6,7 @@ use super::*;
 fn budget_is_enforced() {
     let expr = Expr::parse("[x for x in range(1000000)]").unwrap();
     let mut budget = Budget::new(10_000);
-    let e = expr
-        .eval(&mut EvalCtx {
-            scope: &scope(),
-            rng: None,
-            budget: &mut budget,
-        })
-        .unwrap_err();
+    let e = ev_budget(&expr, &mut budget).unwrap_err();
     assert_eq!(e.message, "evaluation step limit exceeded");
     assert!(e.hint.unwrap().contains("simplify"));
     assert_eq!(budget.steps_left, 0);

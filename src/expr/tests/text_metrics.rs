@@ -238,12 +238,6 @@ fn layout_is_paid_for() {
     install_fake();
     let expr = Expr::parse("text_layout('abcdefgh' * 20, 'Sans', 10)").unwrap();
     let mut budget = Budget::new(200);
-    let e = expr
-        .eval(&mut EvalCtx {
-            scope: &scope(),
-            rng: None,
-            budget: &mut budget,
-        })
-        .unwrap_err();
+    let e = ev_budget(&expr, &mut budget).unwrap_err();
     assert!(e.message.contains("step limit"), "{}", e.message);
 }

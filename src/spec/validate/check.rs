@@ -11,8 +11,10 @@ use crate::spec::load::Source;
 use crate::spec::locate::locate_path;
 use crate::spec::types::Param;
 
-/// Names that are always defined in expressions.
-pub const BUILTIN_NAMES: &[&str] = &["pi", "tau", "e"];
+/// Whether a name is a built-in constant of the expression language (`pi`, `tau`, `e`).
+pub fn is_builtin(name: &str) -> bool {
+    crate::expr::constants().iter().any(|(n, _, _)| *n == name)
+}
 
 /// Accumulates diagnostics while validating one spec.
 pub struct Checker<'a> {
@@ -111,7 +113,7 @@ impl<'a> Checker<'a> {
     ) -> bool {
         let mut ok = true;
         for name in expr.free_vars() {
-            if known.contains(&name) || BUILTIN_NAMES.contains(&name.as_str()) {
+            if known.contains(&name) || is_builtin(&name) {
                 continue;
             }
             ok = false;

@@ -2,7 +2,7 @@
 
 use indexmap::IndexSet;
 
-use super::check::{BUILTIN_NAMES, Checker};
+use super::check::{Checker, is_builtin};
 use crate::spec::raw::{RawPrompt, RawTaskInfo};
 use crate::spec::types::{Param, PromptSpec};
 
@@ -117,7 +117,7 @@ pub fn check_name(ck: &mut Checker<'_>, name: &str, path: &str) {
         )
         .hints
         .push("names are ASCII identifiers (letters, digits, `_`), not keywords".into());
-    } else if BUILTIN_NAMES.contains(&name) {
+    } else if is_builtin(name) {
         ck.error(
             "bad-name",
             format!("`{name}` shadows a built-in constant"),

@@ -12,7 +12,7 @@ mod scene;
 
 use indexmap::{IndexMap, IndexSet};
 
-pub use check::{BUILTIN_NAMES, Checker};
+pub use check::{Checker, is_builtin};
 
 use crate::diag::{DiagResult, Diagnostic};
 use crate::expr::{Budget, EvalCtx, Value};
