@@ -2,7 +2,8 @@
 //!
 //! Role: the map generator of "count the single-coloured paths" tasks. It is general (any
 //! stations, ports, move sets and interior box); BlindTest Task 7 "Subway Connections" is one
-//! configuration ([`blindtest_subway_stations`] with interior `(2, 2, 16, 16)`).
+//! configuration (the stations of `tasks/blindtest/subway_connections.yaml` with interior
+//! `(2, 2, 16, 16)`; the tests use the same stations).
 //!
 //! Algorithm, per map attempt (fresh state each time): shuffle the station order. For each
 //! station, shuffle its ports and snapshot the admissible destinations: ports of *other*
@@ -104,34 +105,6 @@ pub struct LatticeMap {
     pub routes: Vec<Route>,
     /// Attempts used, counting the successful one.
     pub attempts: u32,
-}
-
-/// BlindTest Task 7 stations as (name, ports, first move, moves): A top, B right, C bottom,
-/// D left on the 0…18 lattice; never back towards the station's own side.
-#[rustfmt::skip]
-const SUBWAY: [(&str, [Point; 3], Point, [Point; 3]); 4] = [
-    ("A", [(8, 16), (9, 16), (10, 16)], (0, -1), [(0, -1), (-1, 0), (1, 0)]),
-    ("B", [(16, 8), (16, 9), (16, 10)], (-1, 0), [(0, -1), (0, 1), (-1, 0)]),
-    ("C", [(8, 2), (9, 2), (10, 2)], (0, 1), [(0, 1), (-1, 0), (1, 0)]),
-    ("D", [(2, 8), (2, 9), (2, 10)], (1, 0), [(0, -1), (0, 1), (1, 0)]),
-];
-
-/// The four BlindTest Task 7 "Subway Connections" stations A, B, C, D, to be used with
-/// interior `(2, 2, 16, 16)`. Test data and documentation example only.
-pub fn blindtest_subway_stations() -> Vec<Station> {
-    (SUBWAY.iter())
-        .map(|(name, ports, first_move, moves)| station(name, ports, *first_move, moves))
-        .collect()
-}
-
-fn station(name: &str, ports: &[Point], first_move: Point, moves: &[Point]) -> Station {
-    let (name, ports, moves) = (name.to_string(), ports.to_vec(), moves.to_vec());
-    Station {
-        name,
-        ports,
-        first_move,
-        moves,
-    }
 }
 
 fn add(p: Point, m: Point) -> Option<Point> {
@@ -368,6 +341,34 @@ fn next_move(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// BlindTest Task 7 stations as (name, ports, first move, moves): A top, B right, C bottom,
+    /// D left on the 0…18 lattice; never back towards the station's own side.
+    #[rustfmt::skip]
+    const SUBWAY: [(&str, [Point; 3], Point, [Point; 3]); 4] = [
+        ("A", [(8, 16), (9, 16), (10, 16)], (0, -1), [(0, -1), (-1, 0), (1, 0)]),
+        ("B", [(16, 8), (16, 9), (16, 10)], (-1, 0), [(0, -1), (0, 1), (-1, 0)]),
+        ("C", [(8, 2), (9, 2), (10, 2)], (0, 1), [(0, 1), (-1, 0), (1, 0)]),
+        ("D", [(2, 8), (2, 9), (2, 10)], (1, 0), [(0, -1), (0, 1), (1, 0)]),
+    ];
+
+    fn station(name: &str, ports: &[Point], first_move: Point, moves: &[Point]) -> Station {
+        let (name, ports, moves) = (name.to_string(), ports.to_vec(), moves.to_vec());
+        Station {
+            name,
+            ports,
+            first_move,
+            moves,
+        }
+    }
+
+    /// The four BlindTest Task 7 "Subway Connections" stations A, B, C, D, to be used with
+    /// interior `(2, 2, 16, 16)`. Test data and documentation example only.
+    fn blindtest_subway_stations() -> Vec<Station> {
+        (SUBWAY.iter())
+            .map(|(name, ports, first_move, moves)| station(name, ports, *first_move, moves))
+            .collect()
+    }
 
     fn blindtest(n: u32) -> LatticeParams {
         LatticeParams {
