@@ -11,6 +11,7 @@
 //! 5. [`sink`] streams rows into Parquet row groups and writes the card and manifest;
 //!    [`pipeline`] drives the stages in parallel and publishes the folder atomically.
 
+pub mod answer;
 pub mod cli;
 pub mod compose;
 pub mod diag;

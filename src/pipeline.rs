@@ -167,6 +167,9 @@ pub fn sample_rows(
             height: sample.scene.height as i32,
             seed: sample.plan.seed as i64,
             image_sha256: image_sha256.clone(),
+            prompt_id: p.id.clone(),
+            answer_format: p.format.clone(),
+            answer_choices: choices_json(p.choices.as_deref()),
         })
         .collect();
     Ok(rows)
@@ -257,4 +260,9 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// The `answer_choices` column: a JSON array of strings.
+fn choices_json(choices: Option<&[String]>) -> String {
+    serde_json::to_string(choices.unwrap_or_default()).expect("strings serialise")
 }

@@ -7,10 +7,11 @@
 
 use std::path::Path;
 
+use crate::answer::{AnswerFormat, Compiled, release};
 use crate::render::fonts::FONTS;
 use crate::sink::{
-    self, CardConfig, CardInfo, CompilerInfo, FileSummary, FontInfo, Manifest, ManifestHeader,
-    RendererInfo, SinkError, SpecInfo, Tally, TaskCount, TaskSpecInfo,
+    self, CardConfig, CardInfo, CardPrompt, CompilerInfo, FileSummary, FontInfo, Manifest,
+    ManifestHeader, RendererInfo, SinkError, SpecInfo, Tally, TaskCount, TaskSpecInfo,
 };
 use crate::spec::TaskSpec;
 use crate::spec::suite::Suite;
@@ -158,13 +159,67 @@ pub fn write_docs(
         configs: configs(rel, &tasks, &data),
         tasks,
         files: data.clone(),
+        prompts: card_prompts(rel),
+        formats: used_formats(rel)?.iter().map(|f| f.def().clone()).collect(),
     };
     let readme = sink::write_text_file(root, "README.md", &sink::render_card(&card))?;
     let mut files = data;
     files.push(readme);
+    files.extend(write_scoring(rel, root)?);
     let manifest = Manifest::new(header(rel), tally.finish()?, files);
     sink::write_text_file(root, "manifest.json", &sink::render_manifest(&manifest))?;
     Ok(())
+}
+
+/// Writes `scoring/formats.json` and `scoring/conformance.jsonl`.
+fn write_scoring(rel: &Release<'_>, root: &Path) -> Result<Vec<FileSummary>, SinkError> {
+    let formats = used_formats(rel)?;
+    let defs: Vec<&AnswerFormat> = formats.iter().map(|c| c.def()).collect();
+    let names: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+    Ok(vec![
+        sink::write_text_file(root, release::FORMATS_PATH, &release::formats_json(&defs))?,
+        sink::write_text_file(
+            root,
+            release::CONFORMANCE_PATH,
+            &release::conformance_jsonl(&names),
+        )?,
+    ])
+}
+
+/// The answer formats the release's prompts use, in first-use order. Two tasks may not give
+/// one name two definitions.
+fn used_formats<'a>(rel: &Release<'a>) -> Result<Vec<&'a Compiled>, SinkError> {
+    let mut out: Vec<&Compiled> = Vec::new();
+    for f in rel.tasks.iter().flat_map(|t| t.formats.values()) {
+        match out.iter().find(|o| o.def().name == f.def().name) {
+            Some(o) if o.def() != f.def() => {
+                return Err(SinkError::new(format!(
+                    "two tasks define the answer format `{}` differently",
+                    f.def().name
+                )));
+            }
+            Some(_) => {}
+            None => out.push(f),
+        }
+    }
+    Ok(out)
+}
+
+/// Each prompt's answer format, for the card.
+fn card_prompts(rel: &Release<'_>) -> Vec<CardPrompt> {
+    let mut out = Vec::new();
+    for t in &rel.tasks {
+        for p in &t.prompts {
+            let f = &t.formats[&p.format];
+            out.push(CardPrompt {
+                task: t.label.clone(),
+                prompt_id: p.id.clone(),
+                format: p.format.clone(),
+                reply: f.def().reply.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Task counts in the release's task order (the tally orders them by id).

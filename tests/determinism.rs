@@ -23,7 +23,9 @@ fn builds_are_byte_identical_across_runs_and_thread_counts() {
         [
             "README.md",
             "data/valid-00000-of-00001.parquet",
-            "manifest.json"
+            "manifest.json",
+            "scoring/conformance.jsonl",
+            "scoring/formats.json"
         ]
     );
     for ((x, y), z) in ta.iter().zip(&tb).zip(&tc) {

@@ -20,7 +20,7 @@ use crate::expr::{Budget, DEFAULT_STEPS, Value};
 use crate::rng::SampleRng;
 use crate::scene::Scene;
 use crate::spec::TaskSpec;
-use crate::spec::types::NamedExpr;
+use crate::spec::types::{NamedExpr, PromptSpec};
 
 /// One prompt row of a sample.
 #[derive(Debug, Clone)]
@@ -31,6 +31,10 @@ pub struct PromptRow {
     pub text: String,
     /// Expected answer, as text.
     pub answer: String,
+    /// Answer format name.
+    pub format: String,
+    /// Every possible answer, when the prompt declares them.
+    pub choices: Option<Vec<String>>,
 }
 
 /// Everything a sample contributes to the dataset, before rendering.
@@ -125,6 +129,14 @@ fn prompts(
         let answer = ev
             .eval(&p.answer, &scope, &format!("{}.answer", p.path))?
             .display();
+        let choices = match &p.choices {
+            Some(c) => Some(choices(
+                ev.eval(c, &scope, &format!("{}.choices", p.path))?,
+                p,
+            )?),
+            None => None,
+        };
+        check_answer(spec, p, &answer, choices.as_deref())?;
         let text = crate::prompt::render(&spec.templates, &p.id, values).map_err(|e| {
             ComposeError::new(
                 "template-error",
@@ -136,7 +148,47 @@ fn prompts(
             id: p.id.clone(),
             text,
             answer,
+            format: p.format.clone(),
+            choices,
         });
     }
     Ok(rows)
+}
+
+/// A prompt's `choices` value as answer strings.
+fn choices(v: Value, p: &PromptSpec) -> Result<Vec<String>, ComposeError> {
+    match v {
+        Value::List(items) if !items.is_empty() => Ok(items.iter().map(Value::display).collect()),
+        other => Err(ComposeError::new(
+            "bad-choices",
+            format!(
+                "`choices` must be a non-empty list, got {}",
+                other.type_name()
+            ),
+            &format!("{}.choices", p.path),
+        )),
+    }
+}
+
+/// The answer must fit the prompt's format and be one of its choices.
+fn check_answer(
+    spec: &TaskSpec,
+    p: &PromptSpec,
+    answer: &str,
+    choices: Option<&[String]>,
+) -> Result<(), ComposeError> {
+    let format = &spec.formats[&p.format];
+    let path = format!("{}.answer", p.path);
+    format
+        .check_truth(answer)
+        .map_err(|e| ComposeError::new("answer-format", e, &path))?;
+    let want = format.canonical(answer);
+    match choices {
+        Some(c) if !c.iter().any(|c| format.canonical(c) == want) => Err(ComposeError::new(
+            "answer-not-in-choices",
+            format!("the answer {answer:?} is not among the prompt's choices {c:?}"),
+            &path,
+        )),
+        _ => Ok(()),
+    }
 }

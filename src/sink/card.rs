@@ -71,6 +71,23 @@ pub struct CardInfo {
     pub files: Vec<FileSummary>,
     /// Hub configs; empty means one `default` config over `data/<split>-*`.
     pub configs: Vec<CardConfig>,
+    /// Every prompt's answer format, in display order.
+    pub prompts: Vec<CardPrompt>,
+    /// The answer formats used, in first-use order.
+    pub formats: Vec<crate::answer::AnswerFormat>,
+}
+
+/// How replies to one prompt are scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardPrompt {
+    /// Task display label.
+    pub task: String,
+    /// Prompt id.
+    pub prompt_id: String,
+    /// Answer format name.
+    pub format: String,
+    /// The format's reply shape (`{$1}`).
+    pub reply: String,
 }
 
 /// One Hub config: a named subset of the data files with its own split sizes.
@@ -228,6 +245,7 @@ fn prose(out: &mut String, info: &CardInfo) {
     }
     usage(out, info);
     tasks_table(out, info);
+    scoring(out, info);
     provenance(out, info);
     files_table(out, info);
     if let Some(citation) = info.citation.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -278,6 +296,33 @@ fn tasks_table(out: &mut String, info: &CardInfo) {
     let images: u64 = info.tasks.iter().map(|t| t.images).sum();
     let rows: u64 = info.tasks.iter().map(|t| t.rows).sum();
     let _ = writeln!(out, "| **Total** | | {images} | {rows} |\n");
+}
+
+fn scoring(out: &mut String, info: &CardInfo) {
+    out.push_str(
+        "## Answers and scoring\n\nEach row's `answer_format` says how a reply is read; \
+         `answer_choices` lists every possible answer. `scoring/formats.json` defines the \
+         formats (patterns and normalisation) and `scoring/conformance.jsonl` lists replies with \
+         the parse and score they must get, to test any parser against. \
+         `blindspot score DATASET predictions.jsonl` scores replies by these rules. Ambiguous or \
+         missing answers count as wrong and are reported apart.\n\n\
+         | Task | Prompt | Format | Reply shape (`$1` = the answer) |\n|---|---|---|---|\n",
+    );
+    for p in &info.prompts {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&p.task),
+            code(&p.prompt_id),
+            code(&p.format),
+            code(&p.reply)
+        );
+    }
+    out.push('\n');
+    for f in &info.formats {
+        let _ = writeln!(out, "- {}: {}", code(&f.name), cell(&f.description));
+    }
+    out.push('\n');
 }
 
 fn provenance(out: &mut String, info: &CardInfo) {

@@ -31,6 +31,13 @@ pub(crate) fn sample_info() -> CardInfo {
             sha256: "cd".repeat(32),
         }],
         configs: vec![],
+        prompts: vec![CardPrompt {
+            task: "Counting | Grid".into(),
+            prompt_id: "p1".into(),
+            format: "rows_columns".into(),
+            reply: "rows={$1} columns={$2}".into(),
+        }],
+        formats: vec![crate::answer::builtin("rows_columns").unwrap()],
     }
 }
 

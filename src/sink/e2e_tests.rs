@@ -58,6 +58,8 @@ fn card_info(tally: &Tally, files: Vec<FileSummary>) -> CardInfo {
         tasks: tally.task_counts(),
         files,
         configs: vec![],
+        prompts: vec![],
+        formats: vec![],
     }
 }
 

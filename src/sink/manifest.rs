@@ -96,6 +96,8 @@ pub struct TaskStats {
     pub rows: u64,
     /// Rows per ground-truth value.
     pub per_groundtruth: BTreeMap<String, u64>,
+    /// Rows per ground-truth value, per prompt id.
+    pub per_prompt: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 /// Dataset-wide counts.
@@ -249,6 +251,7 @@ struct TaskTally {
     images: BTreeSet<String>,
     rows: u64,
     per_groundtruth: BTreeMap<String, u64>,
+    per_prompt: BTreeMap<String, BTreeMap<String, u64>>,
     arrow_bytes: u64,
 }
 
@@ -287,6 +290,12 @@ impl Tally {
         task.images.insert(row.image_path.clone());
         *task
             .per_groundtruth
+            .entry(row.groundtruth.clone())
+            .or_default() += 1;
+        *task
+            .per_prompt
+            .entry(row.prompt_id.clone())
+            .or_default()
             .entry(row.groundtruth.clone())
             .or_default() += 1;
         let line = content_digest_line(&row.id, &row.image_sha256, &row.prompt, &row.groundtruth);
@@ -345,6 +354,7 @@ impl Tally {
                     images: t.images.len() as u64,
                     rows: t.rows,
                     per_groundtruth: t.per_groundtruth,
+                    per_prompt: t.per_prompt,
                 };
                 (id, stats)
             })
@@ -363,9 +373,9 @@ impl Tally {
     }
 }
 
-/// Variable-length Arrow arrays per row: 7 string columns plus `image.bytes`
+/// Variable-length Arrow arrays per row: 10 string columns plus `image.bytes`
 /// and `image.path`.
-const VAR_LEN_ARRAYS: u64 = 9;
+const VAR_LEN_ARRAYS: u64 = 12;
 
 /// Data plus one `i32` offset per variable-length value (pyarrow's `nbytes`
 /// does not count the closing offset of an array), plus the fixed-width
@@ -381,6 +391,9 @@ fn arrow_row_bytes(row: &Row) -> u64 {
         row.groundtruth.len(),
         row.metadata.len(),
         row.image_sha256.len(),
+        row.prompt_id.len(),
+        row.answer_format.len(),
+        row.answer_choices.len(),
     ];
     let data: u64 = var_len.iter().map(|&n| n as u64).sum();
     data + VAR_LEN_ARRAYS * 4 + 4 + 4 + 8

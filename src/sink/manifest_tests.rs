@@ -181,9 +181,11 @@ fn arrow_bytes_counts_data_offsets_and_fixed_columns() {
         .iter()
         .map(|r| {
             let texts = [&r.id, &r.task, &r.task_id, &r.image_path, &r.prompt];
-            let more = [&r.groundtruth, &r.metadata, &r.image_sha256];
-            let data: usize = texts.iter().chain(&more).map(|s| s.len()).sum();
-            data + r.image.len() + 9 * 4 + 16
+            let more = [&r.groundtruth, &r.metadata, &r.image_sha256, &r.prompt_id];
+            let scoring = [&r.answer_format, &r.answer_choices];
+            let all = texts.iter().chain(&more).chain(&scoring);
+            let data: usize = all.map(|s| s.len()).sum();
+            data + r.image.len() + 12 * 4 + 16
         })
         .sum();
     assert_eq!(tally.arrow_bytes(), want as u64);

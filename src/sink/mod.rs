@@ -37,7 +37,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use card::{CardConfig, CardInfo, TaskCount, render_card};
+pub use card::{CardConfig, CardInfo, CardPrompt, TaskCount, render_card};
 pub use manifest::{
     CompilerInfo, Counts, FontInfo, Manifest, ManifestHeader, ManifestRow, RendererInfo, RowStats,
     SpecInfo, Tally, TaskSpecInfo, TaskStats, content_digest_line, render_manifest,
@@ -76,6 +76,12 @@ pub struct Row {
     pub seed: i64,
     /// Lower-case hex SHA-256 of `image`.
     pub image_sha256: String,
+    /// Prompt id within the task, e.g. `"p1"`.
+    pub prompt_id: String,
+    /// Name of the answer format replies are scored with (see `scoring/formats.json`).
+    pub answer_format: String,
+    /// JSON array of every possible answer, or `[]` when the prompt declares none.
+    pub answer_choices: String,
 }
 
 /// Error raised by any sink operation. Carries a human-readable message that

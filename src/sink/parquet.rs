@@ -170,6 +170,9 @@ struct RowBuffer {
     height: Int32Builder,
     seed: Int64Builder,
     image_sha256: StringBuilder,
+    prompt_id: StringBuilder,
+    answer_format: StringBuilder,
+    answer_choices: StringBuilder,
     len: usize,
     image_byte_count: usize,
 }
@@ -198,6 +201,9 @@ impl RowBuffer {
         self.height.append_value(row.height);
         self.seed.append_value(row.seed);
         self.image_sha256.append_value(&row.image_sha256);
+        self.prompt_id.append_value(&row.prompt_id);
+        self.answer_format.append_value(&row.answer_format);
+        self.answer_choices.append_value(&row.answer_choices);
         self.len += 1;
         Ok(())
     }
@@ -225,6 +231,9 @@ impl RowBuffer {
             Arc::new(self.height.finish()),
             Arc::new(self.seed.finish()),
             Arc::new(self.image_sha256.finish()),
+            Arc::new(self.prompt_id.finish()),
+            Arc::new(self.answer_format.finish()),
+            Arc::new(self.answer_choices.finish()),
         ];
         self.len = 0;
         self.image_byte_count = 0;

@@ -202,6 +202,6 @@ fn golden_parquet_digest() {
     let summary = write_in_chunks(dir.path(), &golden_rows(), 64);
     assert_eq!(
         summary.sha256,
-        "117eb0b3acbc4ec07de4c95130fc47c255cf8d63df13549ad6c510ae933d6b5d"
+        "96dda43487f7aea760ae73fef68d70dc615a54d80a217b115eed55166e6e73eb"
     );
 }

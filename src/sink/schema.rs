@@ -57,7 +57,7 @@ impl ColumnKind {
 }
 
 /// Dataset columns in file order.
-pub const COLUMNS: [(&str, ColumnKind); 11] = [
+pub const COLUMNS: [(&str, ColumnKind); 14] = [
     ("id", ColumnKind::Text),
     ("task", ColumnKind::Text),
     ("task_id", ColumnKind::Text),
@@ -69,6 +69,9 @@ pub const COLUMNS: [(&str, ColumnKind); 11] = [
     ("height", ColumnKind::Int32),
     ("seed", ColumnKind::Int64),
     ("image_sha256", ColumnKind::Text),
+    ("prompt_id", ColumnKind::Text),
+    ("answer_format", ColumnKind::Text),
+    ("answer_choices", ColumnKind::Text),
 ];
 
 /// Schema metadata key that `datasets` reads its features from.

@@ -51,6 +51,9 @@ pub fn sample_row(i: usize) -> Row {
         width: w as i32,
         height: h as i32,
         seed: (0x9E37_79B9_7F4A_7C15_u64.wrapping_mul(i as u64 + 1)) as i64,
+        prompt_id: format!("p{prompt_no}"),
+        answer_format: "yes_no".to_owned(),
+        answer_choices: r#"["Yes","No"]"#.to_owned(),
     }
 }
 

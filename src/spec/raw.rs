@@ -74,6 +74,10 @@ pub struct RawTaskSpec {
     pub answers: IndexMap<String, serde_json::Value>,
     /// Prompts; each produces one row per image.
     pub prompts: Vec<RawPrompt>,
+    /// Answer formats defined by this spec, by name, for prompts whose replies no built-in
+    /// format reads (see the guide's list of built-in formats).
+    #[serde(default)]
+    pub answer_formats: IndexMap<String, RawAnswerFormat>,
     /// The `metadata` column: name → expression. Default: every grid variable.
     #[serde(default)]
     #[schemars(with = "Option<IndexMap<String, LiteralOrExpr>>")]
@@ -92,6 +96,10 @@ pub struct RawTaskInfo {
     pub id: Option<String>,
     /// Display label written to the `task` column, e.g. `Touching Circles`.
     pub label: String,
+    /// Score column: `blindspot score` averages tasks with the same group into one column of
+    /// its headline mean (as BlindTest merges its two grid tasks). Default: the label.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 /// Sampling options.
@@ -174,6 +182,35 @@ pub struct RawPrompt {
     pub template: String,
     /// Expression giving the expected answer, usually the name of an entry in `answers`.
     pub answer: String,
+    /// How replies to this prompt are read and scored: a built-in format (`yes_no`,
+    /// `integer`, `braced_integer`, `braced_letter`, `braced_text`, `rows_columns`, `pair`,
+    /// `exact`) or one defined under `answer_formats`. Default: `exact`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Expression giving the list of every possible answer for this sample (e.g.
+    /// `"['Yes', 'No']"`). It must contain the answer; `blindspot score --random` guesses
+    /// uniformly from it. Default: the answers seen in the dataset for this prompt.
+    #[serde(default)]
+    pub choices: Option<String>,
+}
+
+/// A spec-defined answer format (same rules as the built-in ones).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnswerFormat {
+    /// What a reply must look like, for people.
+    pub description: String,
+    /// Regular expressions tried in order, each capturing the same number of groups. Use the
+    /// subset Rust's `regex` and Python's `re` share (no look-around or back-references).
+    pub patterns: Vec<String>,
+    /// Compare case-insensitively. Default: false.
+    #[serde(default)]
+    pub fold_case: bool,
+    /// The captured parts are whole numbers (`007` = `7`). Default: false.
+    #[serde(default)]
+    pub integers: bool,
+    /// How a correct reply is written, with `$1`, `$2`, … for the answer's parts.
+    pub reply: String,
 }
 
 /// Image encoding options.

@@ -178,6 +178,10 @@ pub struct PromptSpec {
     pub template: String,
     /// The expected answer.
     pub answer: Param,
+    /// Answer format name (a key of [`TaskSpec::formats`]).
+    pub format: String,
+    /// Every possible answer, when declared.
+    pub choices: Option<Param>,
     /// Spec path for diagnostics.
     pub path: String,
 }
@@ -228,6 +232,8 @@ pub struct TaskSpec {
     pub task_id: String,
     /// Task display label.
     pub label: String,
+    /// Score column the task counts towards (default: the label).
+    pub group: String,
     /// Description for the card.
     pub description: String,
     /// Licence id.
@@ -258,6 +264,8 @@ pub struct TaskSpec {
     pub answers: Vec<NamedExpr>,
     /// Prompts.
     pub prompts: Vec<PromptSpec>,
+    /// The answer formats the prompts use, by name.
+    pub formats: indexmap::IndexMap<String, crate::answer::Compiled>,
     /// Compiled prompt templates, keyed by prompt id.
     pub templates: tera::Tera,
     /// The metadata column entries.

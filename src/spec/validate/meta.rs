@@ -3,6 +3,7 @@
 use indexmap::IndexSet;
 
 use super::check::{Checker, is_builtin};
+use crate::answer::DEFAULT_FORMAT;
 use crate::spec::raw::{RawPrompt, RawTaskInfo};
 use crate::spec::types::{Param, PromptSpec};
 
@@ -173,11 +174,21 @@ pub fn prompts(
             ck.error("template-syntax", msg, &format!("{path}.template"), None);
         }
         let answer_path = format!("{path}.answer");
-        if let Some((expr, off)) = ck.expr(&p.answer, &answer_path, known, false) {
+        let answer = ck.expr(&p.answer, &answer_path, known, false);
+        let choices = match &p.choices {
+            None => Ok(None),
+            Some(c) => ck
+                .expr(c, &format!("{path}.choices"), known, false)
+                .map(|(e, off)| Some(Param::Expr(e, off)))
+                .ok_or(()),
+        };
+        if let (Some((expr, off)), Ok(choices)) = (answer, choices) {
             out.push(PromptSpec {
                 id,
                 template: p.template.clone(),
                 answer: Param::Expr(expr, off),
+                format: p.format.clone().unwrap_or_else(|| DEFAULT_FORMAT.into()),
+                choices,
                 path,
             });
         }

@@ -4,6 +4,7 @@
 //! The raw spec is destructured field by field, so a new spec field cannot be ignored
 //! silently. Names are checked in evaluation order: constants, grid, vars, answers.
 
+mod answers;
 mod check;
 mod forms;
 mod grid;
@@ -50,6 +51,7 @@ pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
         scene,
         answers,
         prompts,
+        answer_formats,
         metadata,
         output,
     } = raw;
@@ -67,6 +69,7 @@ pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
     let scene = scene::scene(&mut ck, &scene, &known);
     let answers = named(&mut ck, &answers, "answers", &mut known, true);
     let (prompts, templates) = meta::prompts(&mut ck, &prompts, &known);
+    let formats = answers::formats(&mut ck, &answer_formats, &prompts);
     let metadata = match metadata {
         Some(m) => named(&mut ck, &m, "metadata", &mut known.clone(), true),
         None => grid_vars.iter().map(|v| default_meta(v)).collect(),
@@ -87,6 +90,7 @@ pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
         name,
         version,
         task_id: ident.task_id,
+        group: task.group.unwrap_or_else(|| task.label.clone()),
         label: task.label,
         description: description.unwrap_or_default().trim().to_string(),
         license,
@@ -104,6 +108,7 @@ pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
         scene,
         answers,
         prompts,
+        formats,
         templates,
         metadata,
         output,
