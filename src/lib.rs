@@ -14,6 +14,7 @@
 pub mod answer;
 pub mod cli;
 pub mod compose;
+pub mod dataset;
 pub mod diag;
 pub mod expand;
 pub mod expr;

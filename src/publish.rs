@@ -276,6 +276,8 @@ fn header(rel: &Release<'_>) -> ManifestHeader {
                 path: task_path(rel, t),
                 sha256: t.source.sha256.clone(),
                 seed: t.seed,
+                label: t.label.clone(),
+                group: t.group.clone(),
             })
             .collect(),
         renderer: RendererInfo {

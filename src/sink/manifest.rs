@@ -63,6 +63,10 @@ pub struct TaskSpecInfo {
     pub sha256: String,
     /// The task's global seed.
     pub seed: u64,
+    /// Task display label.
+    pub label: String,
+    /// Score column the task counts towards.
+    pub group: String,
 }
 
 /// One font file used by the renderer.
