@@ -54,6 +54,22 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Score model replies against a built dataset by its answer formats: accuracy per task,
+    /// prompt and score column, plus CSV files and plots.
+    Score {
+        /// The release folder (out/<name>/<version>).
+        dataset: PathBuf,
+        /// JSON Lines of {"id": ..., "reply": ...} (or "response"/"prediction"/"output").
+        #[arg(required_unless_present = "random")]
+        predictions: Option<PathBuf>,
+        /// Score a uniformly random guesser over each row's answer set, seeded, instead.
+        #[arg(long, value_name = "SEED", conflicts_with = "predictions")]
+        random: Option<u64>,
+        /// Folder for summary.csv, rows.csv, params.csv and plots/. Default:
+        /// <PREDICTIONS>.scores/ beside the predictions, or out/scores/random-<SEED>/.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// List the primitives, functions, fonts and palettes the language offers.
     List,
     /// Print the JSON Schema of task specs (or write it with --out).
@@ -73,6 +89,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build { spec, out, threads } => build(spec, out, threads),
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
+        Command::Score {
+            dataset,
+            predictions,
+            random,
+            out,
+        } => score(&dataset, predictions, random, out),
         Command::List => print(&crate::report::list_text()),
         Command::Schema { out, suite } => schema(out, suite),
     };
@@ -173,6 +195,35 @@ fn preview(spec: PathBuf, count: u64, out: Option<PathBuf>) -> Result<(), Failur
         let files = crate::preview::write(task, count, &dir)?;
         eprintln!("wrote {} files to {}", files, dir.display());
     }
+    Ok(())
+}
+
+fn score(
+    dataset: &Path,
+    predictions: Option<PathBuf>,
+    random: Option<u64>,
+    out: Option<PathBuf>,
+) -> Result<(), Failure> {
+    use crate::score::Replies;
+    let (replies, default_out) = match (predictions, random) {
+        (_, Some(seed)) => (
+            Replies::Random(seed),
+            PathBuf::from("out/scores").join(format!("random-{seed}")),
+        ),
+        (Some(p), None) => {
+            let dir = p.with_extension("scores");
+            (Replies::File(p), dir)
+        }
+        (None, None) => return Err(Failure::Io("give PREDICTIONS or --random SEED".into())),
+    };
+    let scores = crate::score::score(dataset, &replies).map_err(Failure::Io)?;
+    let dir = out.unwrap_or(default_out);
+    let text = crate::score::write_outputs(&scores, &dir).map_err(Failure::Io)?;
+    print(&text)?;
+    eprintln!(
+        "wrote summary.csv, rows.csv, params.csv and plots/ to {}",
+        dir.display()
+    );
     Ok(())
 }
 

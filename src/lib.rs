@@ -27,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod rng;
 pub mod scene;
+pub mod score;
 pub mod sink;
 pub mod spec;
 
