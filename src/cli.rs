@@ -27,7 +27,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build a dataset: Parquet shards, README.md card and manifest.json.
+    /// Build a dataset: Parquet shards, README.md card, croissant.json and manifest.json.
     Build {
         /// The task spec (YAML).
         spec: PathBuf,

@@ -8,8 +8,8 @@
 //!    and builds its [`scene::Scene`], answers, prompts ([`prompt`]) and metadata.
 //! 4. [`scene::svg::to_svg`] writes the scene as SVG; [`render`] rasterises it with resvg
 //!    using bundled fonts only and encodes PNG.
-//! 5. [`sink`] streams rows into Parquet row groups and writes the card and manifest;
-//!    [`pipeline`] drives the stages in parallel and publishes the folder atomically.
+//! 5. [`sink`] streams rows into Parquet row groups and writes the card, croissant.json and
+//!    manifest; [`pipeline`] drives the stages in parallel and publishes the folder atomically.
 
 pub mod answer;
 pub mod cli;

@@ -1,7 +1,7 @@
 //! Releases: what a build publishes (one task, or a suite of tasks) and the documents
-//! written beside the Parquet data — the README.md card and manifest.json.
+//! written beside the Parquet data — the README.md card, croissant.json and manifest.json.
 //!
-//! Invariant: both documents are pure functions of the specs, the row tally and the data
+//! Invariant: the documents are pure functions of the specs, the row tally and the data
 //! files, so two builds of the same specs produce byte-identical documents (no dates,
 //! fixed order).
 
@@ -10,8 +10,9 @@ use std::path::Path;
 use crate::answer::{AnswerFormat, Compiled, release};
 use crate::render::fonts::FONTS;
 use crate::sink::{
-    self, CardConfig, CardInfo, CardPrompt, CompilerInfo, FileSummary, FontInfo, Manifest,
-    ManifestHeader, RendererInfo, SinkError, SpecInfo, Tally, TaskCount, TaskSpecInfo,
+    self, CardConfig, CardInfo, CardPrompt, CompilerInfo, CroissantInfo, FileSummary, FontInfo,
+    Manifest, ManifestHeader, RecordSetInfo, RendererInfo, SinkError, SpecInfo, Tally, TaskCount,
+    TaskSpecInfo, croissant,
 };
 use crate::spec::TaskSpec;
 use crate::spec::suite::Suite;
@@ -134,7 +135,7 @@ fn task_path(rel: &Release<'_>, task: &TaskSpec) -> String {
     }
 }
 
-/// Writes README.md and manifest.json into `root`.
+/// Writes README.md, croissant.json and manifest.json (which lists the other two) into `root`.
 pub fn write_docs(
     rel: &Release<'_>,
     root: &Path,
@@ -163,8 +164,10 @@ pub fn write_docs(
         formats: used_formats(rel)?.iter().map(|f| f.def().clone()).collect(),
     };
     let readme = sink::write_text_file(root, "README.md", &sink::render_card(&card))?;
+    let croissant = sink::render_croissant(&croissant_info(rel, &data)?);
+    let croissant = sink::write_text_file(root, "croissant.json", &croissant)?;
     let mut files = data;
-    files.push(readme);
+    files.extend([readme, croissant]);
     files.extend(write_scoring(rel, root)?);
     let manifest = Manifest::new(header(rel), tally.finish()?, files);
     sink::write_text_file(root, "manifest.json", &sink::render_manifest(&manifest))?;
@@ -255,6 +258,51 @@ fn configs(rel: &Release<'_>, tasks: &[TaskCount], files: &[FileSummary]) -> Vec
         });
     }
     out
+}
+
+/// What croissant.json describes: one record set per Hub config (`default`, or one per task
+/// of a suite), each over its task's data file.
+fn croissant_info(rel: &Release<'_>, data: &[FileSummary]) -> Result<CroissantInfo, SinkError> {
+    Ok(CroissantInfo {
+        name: rel.name.into(),
+        description: rel.description.into(),
+        license: rel.license.into(),
+        version: rel.version.into(),
+        citation: rel.citation.map(str::to_string),
+        url: croissant::hub_url(rel.name),
+        date_published: croissant::UNDATED.into(),
+        keywords: rel.tags.to_vec(),
+        record_sets: rel
+            .tasks
+            .iter()
+            .map(|t| record_set(rel, t, data))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// A task's record set: named by its Hub config, over its data file.
+fn record_set(
+    rel: &Release<'_>,
+    task: &TaskSpec,
+    data: &[FileSummary],
+) -> Result<RecordSetInfo, SinkError> {
+    let path = rel.shard_path(task);
+    let Some(file) = data.iter().find(|f| f.path == path) else {
+        let id = &task.task_id;
+        return Err(SinkError::new(format!(
+            "croissant.json: no data file {path} for {id}"
+        )));
+    };
+    let name: &str = if rel.per_task {
+        &task.task_id
+    } else {
+        "default"
+    };
+    Ok(RecordSetInfo {
+        name: name.into(),
+        sha256: file.sha256.clone(),
+        path,
+    })
 }
 
 fn header(rel: &Release<'_>) -> ManifestHeader {

@@ -22,6 +22,7 @@ fn builds_are_byte_identical_across_runs_and_thread_counts() {
         names,
         [
             "README.md",
+            "croissant.json",
             "data/valid-00000-of-00001.parquet",
             "manifest.json",
             "scoring/conformance.jsonl",

@@ -242,3 +242,26 @@ fn card_and_manifest_describe_the_data() {
     assert_eq!(manifest["seed"], 20240709);
     assert_eq!(manifest["rows"].as_array().unwrap().len(), 1344);
 }
+
+#[test]
+fn croissant_lists_the_parquet_with_the_manifest_sha256() {
+    use sha2::Digest as _;
+    let d = dataset();
+    let read = |name: &str| std::fs::read(d.root.join(name)).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")).unwrap();
+    let croissant: serde_json::Value = serde_json::from_slice(&read("croissant.json")).unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    let sha = |path: &str| files.iter().find(|f| f["path"] == path).unwrap()["sha256"].clone();
+    let own: String = sha2::Sha256::digest(read("croissant.json"))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(sha("croissant.json"), own.as_str());
+    let objects = croissant["distribution"].as_array().unwrap();
+    assert_eq!(objects.len(), 1);
+    let parquet = "data/valid-00000-of-00001.parquet";
+    assert_eq!(objects[0]["contentUrl"], parquet);
+    assert_eq!(objects[0]["sha256"], sha(parquet));
+    assert_eq!(croissant["recordSet"][0]["name"], "default");
+    assert_eq!(croissant["license"], "https://spdx.org/licenses/MIT.html");
+}

@@ -1,5 +1,5 @@
 //! End-to-end: write a complete sample dataset folder (Parquet shard with three
-//! row groups, README.md, manifest.json) the way the compiler will.
+//! row groups, README.md, croissant.json, manifest.json) the way the compiler will.
 //!
 //! * `sample_dataset_is_consistent` always runs (in a temp dir).
 //! * `harness_check_accepts_sample_dataset` is `#[ignore]`d: it runs the real
@@ -63,8 +63,26 @@ fn card_info(tally: &Tally, files: Vec<FileSummary>) -> CardInfo {
     }
 }
 
-/// Streams the rows in uneven chunks into one shard, then writes the card and
-/// the manifest. Returns the manifest.
+fn croissant_info(shard: &FileSummary) -> CroissantInfo {
+    CroissantInfo {
+        name: "blindspot-sample".into(),
+        description: "Tiny synthetic dataset: \"quotes\", <angles> &\nnewlines.".into(),
+        license: "mit".into(),
+        version: "0.0.1".into(),
+        citation: Some("@misc{sample, title={Sample}}".into()),
+        url: croissant::hub_url("blindspot-sample"),
+        date_published: croissant::UNDATED.into(),
+        keywords: vec!["synthetic".into()],
+        record_sets: vec![RecordSetInfo {
+            name: "default".into(),
+            path: shard.path.clone(),
+            sha256: shard.sha256.clone(),
+        }],
+    }
+}
+
+/// Streams the rows in uneven chunks into one shard, then writes the card,
+/// croissant.json and the manifest. Returns the manifest.
 fn write_sample_dataset(root: &Path) -> Manifest {
     let rows = sample_rows(ROWS);
     let mut tally = Tally::new();
@@ -76,8 +94,10 @@ fn write_sample_dataset(root: &Path) -> Manifest {
     let files = vec![shard.finish().unwrap()];
     let card = render_card(&card_info(&tally, files.clone()));
     let readme = write_text_file(root, "README.md", &card).unwrap();
+    let croissant = render_croissant(&croissant_info(&files[0]));
+    let croissant = write_text_file(root, "croissant.json", &croissant).unwrap();
     let mut all_files = files;
-    all_files.push(readme);
+    all_files.extend([readme, croissant]);
     let manifest = Manifest::new(header(), tally.finish().unwrap(), all_files);
     write_text_file(root, "manifest.json", &render_manifest(&manifest)).unwrap();
     manifest
@@ -101,6 +121,7 @@ fn sample_dataset_is_consistent() {
     let manifest = write_sample_dataset(root);
     assert_eq!(manifest.counts.rows, ROWS as u64);
     assert_eq!(manifest.files[0].path, "data/valid-00000-of-00001.parquet");
+    assert_eq!(manifest.files[2].path, "croissant.json");
     for f in &manifest.files {
         let bytes = fs::read(root.join(&f.path)).unwrap();
         assert_eq!(f.sha256, sha256_hex(&bytes), "{}", f.path);

@@ -4,6 +4,8 @@
 //! * [`parquet`]: streaming Parquet shard writer ([`ShardWriter`]) with the exact
 //!   schema, `huggingface` feature metadata and writer settings the consumers need.
 //! * [`card`]: the dataset card `README.md` (YAML front matter + prose).
+//! * [`croissant`]: `croissant.json`, MLCommons Croissant 1.1 metadata over the
+//!   Parquet files (sha256 per file, fields from the column table).
 //! * [`manifest`]: blindspot's own `manifest.json` (per-file and per-row hashes,
 //!   counts, content digest), plus [`Tally`] which accumulates the row statistics
 //!   that both the card and the manifest report.
@@ -13,13 +15,14 @@
 //!   no hash-map iteration order, no library version strings that drift
 //!   (Parquet `created_by` is pinned).
 //! * **One schema**: the column list lives in [`schema::COLUMNS`]; the Arrow schema,
-//!   the `huggingface` Parquet metadata and the card's `dataset_info.features` are
-//!   all derived from it, so they cannot disagree.
+//!   the `huggingface` Parquet metadata, the card's `dataset_info.features` and the
+//!   Croissant fields are all derived from it, so they cannot disagree.
 //! * **No atomicity here**: files are written to the path given. The caller writes
 //!   into a temporary directory and renames it into place.
 //! * **Errors, not panics**: every I/O or encoder failure becomes a [`SinkError`].
 
 pub mod card;
+pub mod croissant;
 pub mod manifest;
 pub mod parquet;
 pub mod schema;
@@ -38,6 +41,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use card::{CardConfig, CardInfo, CardPrompt, TaskCount, render_card};
+pub use croissant::{CroissantInfo, RecordSetInfo, render_croissant};
 pub use manifest::{
     CompilerInfo, Counts, FontInfo, Manifest, ManifestHeader, ManifestRow, RendererInfo, RowStats,
     SpecInfo, Tally, TaskSpecInfo, TaskStats, content_digest_line, render_manifest,
@@ -167,7 +171,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// Writes a small non-tabular file (README.md, manifest.json, …) at
+/// Writes a small non-tabular file (README.md, croissant.json, manifest.json, …) at
 /// `root/rel_path`, creating parent directories, and returns its summary
 /// (`rows` = 0).
 pub fn write_text_file(root: &Path, rel_path: &str, text: &str) -> Result<FileSummary, SinkError> {
