@@ -37,6 +37,10 @@ pub enum Command {
         /// Worker threads. Default: all cores. Output is identical for any value.
         #[arg(long, short = 'j')]
         threads: Option<usize>,
+        /// Start a new Parquet file per task once one reaches this many MB (at a row-group
+        /// boundary). Default: 450, under the Hub's ~500 MB per file.
+        #[arg(long, value_name = "MB")]
+        max_file_mb: Option<u64>,
     },
     /// Validate a spec and compose every sample without rendering; print the counts.
     Check {
@@ -86,7 +90,12 @@ pub enum Command {
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Build { spec, out, threads } => build(spec, out, threads),
+        Command::Build {
+            spec,
+            out,
+            threads,
+            max_file_mb,
+        } => build(spec, out, threads, max_file_mb),
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
         Command::Score {
@@ -135,7 +144,12 @@ fn load(path: &Path) -> Result<Target, Failure> {
     }
 }
 
-fn build(spec: PathBuf, out: Option<PathBuf>, threads: Option<usize>) -> Result<(), Failure> {
+fn build(
+    spec: PathBuf,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    max_file_mb: Option<u64>,
+) -> Result<(), Failure> {
     let target = load(&spec)?;
     let release = match &target {
         Target::Task(t) => Release::task(t),
@@ -149,6 +163,7 @@ fn build(spec: PathBuf, out: Option<PathBuf>, threads: Option<usize>) -> Result<
     let opts = BuildOptions {
         out_dir: dir,
         threads,
+        max_file_bytes: max_file_mb.map(|mb| mb.saturating_mul(1024 * 1024)),
     };
     let report = crate::pipeline::build_release(&release, &opts)?;
     eprintln!(

@@ -20,7 +20,8 @@ use crate::expand::{Planner, SamplePlan};
 use crate::publish::Release;
 use crate::render::{self, Renderer};
 use crate::scene::svg::to_svg;
-use crate::sink::{self, Row, ShardWriter, SinkError, Tally};
+use crate::sink::shards::ShardSet;
+use crate::sink::{self, Row, SinkError, Tally};
 use crate::spec::TaskSpec;
 use crate::spec::locate::locate_path;
 
@@ -49,6 +50,8 @@ pub struct BuildOptions {
     pub out_dir: PathBuf,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
+    /// Size limit of one Parquet file; `None` uses [`sink::shards::MAX_SHARD_BYTES`].
+    pub max_file_bytes: Option<u64>,
 }
 
 /// What a build produced.
@@ -77,15 +80,10 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
     let mut files = Vec::new();
     let mut images = 0;
     for task in &rel.tasks {
-        let shard = rel.shard_path(task);
-        files.push(write_task(
-            task,
-            &renderer,
-            &pool,
-            staging.path(),
-            &shard,
-            &mut tally,
-        )?);
+        let limit = opts.max_file_bytes.unwrap_or(sink::shards::MAX_SHARD_BYTES);
+        let shards =
+            ShardSet::new(staging.path(), &rel.shard_dir(task), rel.split).with_max_bytes(limit);
+        files.extend(write_task(task, &renderer, &pool, shards, &mut tally)?);
         images += task.images();
     }
     let rows = tally.rows();
@@ -98,17 +96,15 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
     })
 }
 
-/// Renders every sample of one task into one Parquet shard, in chunks.
+/// Renders every sample of one task into its Parquet shards, in chunks.
 fn write_task(
     spec: &TaskSpec,
     renderer: &Renderer,
     pool: &rayon::ThreadPool,
-    root: &Path,
-    shard: &str,
+    mut writer: ShardSet,
     tally: &mut Tally,
-) -> Result<sink::FileSummary, Failure> {
+) -> Result<Vec<sink::FileSummary>, Failure> {
     let planner = planner(spec)?;
-    let mut writer = ShardWriter::create(root, shard)?;
     let total = spec.images();
     let mut first = 0;
     while first < total {

@@ -100,13 +100,19 @@ impl<'a> Release<'a> {
         self.tasks.first().map_or(0, |t| t.seed)
     }
 
-    /// The data file of a task, relative to the dataset root.
-    pub fn shard_path(&self, task: &TaskSpec) -> String {
-        let file = sink::shard_path(self.split, 0, 1);
+    /// The folder of a task's data files, relative to the dataset root, ending in `/`.
+    pub fn shard_dir(&self, task: &TaskSpec) -> String {
         match self.per_task {
-            true => file.replacen("data/", &format!("data/{}/", task.task_id), 1),
-            false => file,
+            true => format!("data/{}/", task.task_id),
+            false => "data/".into(),
         }
+    }
+
+    /// Whether `path` is one of `task`'s data files.
+    pub fn is_task_file(&self, task: &TaskSpec, path: &str) -> bool {
+        let prefix = format!("{}{}-", self.shard_dir(task), self.split);
+        path.strip_prefix(&prefix)
+            .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".parquet"))
     }
 }
 
@@ -247,14 +253,20 @@ fn configs(rel: &Release<'_>, tasks: &[TaskCount], files: &[FileSummary]) -> Vec
         num_bytes: tasks.iter().map(|t| t.arrow_bytes).sum(),
         download_size: files.iter().map(|f| f.bytes).sum(),
     }];
-    for (t, f) in tasks.iter().zip(files) {
+    for t in tasks {
+        let spec = rel.tasks.iter().find(|s| s.task_id == t.task_id);
+        let download_size = files
+            .iter()
+            .filter(|f| spec.is_some_and(|s| rel.is_task_file(s, &f.path)))
+            .map(|f| f.bytes)
+            .sum();
         out.push(CardConfig {
             name: t.task_id.clone(),
             data_glob: glob(&t.task_id),
             default: false,
             rows: t.rows,
             num_bytes: t.arrow_bytes,
-            download_size: f.bytes,
+            download_size,
         });
     }
     out
@@ -275,34 +287,50 @@ fn croissant_info(rel: &Release<'_>, data: &[FileSummary]) -> Result<CroissantIn
         record_sets: rel
             .tasks
             .iter()
-            .map(|t| record_set(rel, t, data))
-            .collect::<Result<_, _>>()?,
+            .map(|t| record_sets(rel, t, data))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect(),
     })
 }
 
-/// A task's record set: named by its Hub config, over its data file.
-fn record_set(
+/// A task's record sets: one per data file (each with its sha256), named by the task's Hub
+/// config, with a `-<shard>` suffix when the task has several files.
+fn record_sets(
     rel: &Release<'_>,
     task: &TaskSpec,
     data: &[FileSummary],
-) -> Result<RecordSetInfo, SinkError> {
-    let path = rel.shard_path(task);
-    let Some(file) = data.iter().find(|f| f.path == path) else {
+) -> Result<Vec<RecordSetInfo>, SinkError> {
+    let files: Vec<&FileSummary> = data
+        .iter()
+        .filter(|f| rel.is_task_file(task, &f.path))
+        .collect();
+    if files.is_empty() {
         let id = &task.task_id;
         return Err(SinkError::new(format!(
-            "croissant.json: no data file {path} for {id}"
+            "croissant.json: no data file for {id}"
         )));
-    };
-    let name: &str = if rel.per_task {
+    }
+    let base: &str = if rel.per_task {
         &task.task_id
     } else {
         "default"
     };
-    Ok(RecordSetInfo {
-        name: name.into(),
-        sha256: file.sha256.clone(),
-        path,
-    })
+    let several = files.len() > 1;
+    Ok(files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| RecordSetInfo {
+            name: if several {
+                format!("{base}-{i:05}")
+            } else {
+                base.into()
+            },
+            sha256: f.sha256.clone(),
+            path: f.path.clone(),
+        })
+        .collect())
 }
 
 fn header(rel: &Release<'_>) -> ManifestHeader {

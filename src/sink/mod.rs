@@ -26,6 +26,7 @@ pub mod croissant;
 pub mod manifest;
 pub mod parquet;
 pub mod schema;
+pub mod shards;
 
 #[cfg(test)]
 mod e2e_tests;

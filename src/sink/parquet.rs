@@ -102,6 +102,16 @@ impl ShardWriter {
         Ok(())
     }
 
+    /// Bytes written to the file so far (complete row groups).
+    pub fn bytes_written(&self) -> u64 {
+        self.writer.bytes_written() as u64
+    }
+
+    /// Whether the next row starts a new row group.
+    pub fn at_group_start(&self) -> bool {
+        self.buffer.len == 0
+    }
+
     /// Writes the last (partial) row group and the footer, syncs the file and
     /// returns its summary. The SHA-256 covers exactly the bytes on disk.
     pub fn finish(mut self) -> Result<FileSummary, SinkError> {

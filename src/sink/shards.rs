@@ -1,0 +1,142 @@
+//! A task's rows as one or more Parquet shards of bounded size, named the way `datasets` and
+//! the Hub expect: `<dir><split>-<i:05>-of-<n:05>.parquet`.
+//!
+//! Invariants: a new shard starts only after a whole row group once the current file has
+//! reached the size limit, so the cut points depend only on the rows (never on threads or
+//! timing); files are written under temporary names and renamed once their count is known,
+//! which leaves their bytes (and SHA-256) unchanged.
+
+use std::path::{Path, PathBuf};
+
+use super::{FileSummary, Row, ShardWriter, SinkError};
+
+/// Default shard size limit: under the Hub's ~500 MB per Parquet file.
+pub const MAX_SHARD_BYTES: u64 = 450 * 1024 * 1024;
+
+/// Writes rows into size-bounded shards.
+pub struct ShardSet {
+    root: PathBuf,
+    dir: String,
+    split: String,
+    max_bytes: u64,
+    current: Option<ShardWriter>,
+    done: Vec<FileSummary>,
+}
+
+impl ShardSet {
+    /// Shards `root/<dir><split>-*.parquet`; `dir` is `data/` or `data/<task>/`.
+    pub fn new(root: &Path, dir: &str, split: &str) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            dir: dir.to_owned(),
+            split: split.to_owned(),
+            max_bytes: MAX_SHARD_BYTES,
+            current: None,
+            done: Vec::new(),
+        }
+    }
+
+    /// Sets the size limit (tests use small ones).
+    pub fn with_max_bytes(mut self, max_bytes: u64) -> Self {
+        self.max_bytes = max_bytes.max(1);
+        self
+    }
+
+    /// Appends rows, starting a new shard when the current one is full.
+    pub fn write(&mut self, rows: &[Row]) -> Result<(), SinkError> {
+        for row in rows {
+            if self
+                .current
+                .as_ref()
+                .is_some_and(|w| w.at_group_start() && w.bytes_written() >= self.max_bytes)
+            {
+                self.close_current()?;
+            }
+            if self.current.is_none() {
+                let temp = format!("{}.part-{:05}.parquet", self.dir, self.done.len());
+                self.current = Some(ShardWriter::create(&self.root, &temp)?);
+            }
+            self.current
+                .as_mut()
+                .expect("opened above")
+                .write(std::slice::from_ref(row))?;
+        }
+        Ok(())
+    }
+
+    fn close_current(&mut self) -> Result<(), SinkError> {
+        if let Some(w) = self.current.take() {
+            self.done.push(w.finish()?);
+        }
+        Ok(())
+    }
+
+    /// Finishes the last shard and renames every shard to its final name. A task without
+    /// rows still gets one (empty) shard, so every config has a file.
+    pub fn finish(mut self) -> Result<Vec<FileSummary>, SinkError> {
+        if self.current.is_none() && self.done.is_empty() {
+            let temp = format!("{}.part-00000.parquet", self.dir);
+            self.current = Some(ShardWriter::create(&self.root, &temp)?);
+        }
+        self.close_current()?;
+        let n = self.done.len();
+        let mut out = Vec::with_capacity(n);
+        for (i, mut f) in self.done.into_iter().enumerate() {
+            let name = format!("{}{}-{i:05}-of-{n:05}.parquet", self.dir, self.split);
+            let (from, to) = (self.root.join(&f.path), self.root.join(&name));
+            std::fs::rename(&from, &to).map_err(|e| SinkError::from(e).context(to.display()))?;
+            f.path = name;
+            out.push(f);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::test_support::sample_rows;
+
+    fn write(root: &Path, max: u64) -> Vec<FileSummary> {
+        let mut set = ShardSet::new(root, "data/t/", "valid").with_max_bytes(max);
+        for chunk in sample_rows(450).chunks(37) {
+            set.write(chunk).unwrap();
+        }
+        set.finish().unwrap()
+    }
+
+    #[test]
+    fn full_shards_roll_over_at_row_groups_and_get_final_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = write(dir.path(), 1);
+        // A 1-byte limit cuts after every row group of 100 rows.
+        let rows: Vec<u64> = files.iter().map(|f| f.rows).collect();
+        assert_eq!(rows, [100, 100, 100, 100, 50]);
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(names[0], "data/t/valid-00000-of-00005.parquet");
+        assert_eq!(names[4], "data/t/valid-00004-of-00005.parquet");
+        let on_disk = std::fs::read_dir(dir.path().join("data/t"))
+            .unwrap()
+            .count();
+        assert_eq!(on_disk, 5, "no temporary files left");
+        for f in &files {
+            let bytes = std::fs::read(dir.path().join(&f.path)).unwrap();
+            assert_eq!(crate::sink::sha256_hex(&bytes), f.sha256);
+        }
+        let again = tempfile::tempdir().unwrap();
+        assert_eq!(
+            write(again.path(), 1),
+            files,
+            "cut points depend only on the rows"
+        );
+    }
+
+    #[test]
+    fn small_tasks_stay_in_one_shard() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = write(dir.path(), MAX_SHARD_BYTES);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "data/t/valid-00000-of-00001.parquet");
+        assert_eq!(files[0].rows, 450);
+    }
+}
