@@ -1,7 +1,9 @@
 //! Command-line interface: argument types and one function per subcommand.
 //!
-//! Exit codes: 0 success; 1 the spec is invalid or cannot be compiled (diagnostics on
-//! stderr); 2 I/O or internal errors. Only this module and `main` print to the terminal.
+//! Exit codes: 0 success; 1 the spec is invalid or cannot be compiled, or a different
+//! release already holds the output's name and version (diagnostics on stderr); 2 I/O or
+//! internal errors. `diff` follows diff(1): 0 identical rows, 1 rows differ, 2 trouble.
+//! Only this module and `main` print to the terminal.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,6 +39,10 @@ pub enum Command {
         /// Worker threads. Default: all cores. Output is identical for any value.
         #[arg(long, short = 'j')]
         threads: Option<usize>,
+        /// Replace a release of the same name and version even if its content differs
+        /// (only for a release that was never published).
+        #[arg(long)]
+        force: bool,
     },
     /// Validate a spec and compose every sample without rendering; print the counts.
     Check {
@@ -54,6 +60,17 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compare two release folders row by row. Exit status: 0 identical rows, 1 rows
+    /// differ, 2 a folder is not a readable release.
+    Diff {
+        /// The old release folder (e.g. the published one).
+        old: PathBuf,
+        /// The new release folder.
+        new: PathBuf,
+        /// Print a JSON report instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the primitives, functions, fonts and palettes the language offers.
     List,
     /// Print the JSON Schema of task specs (or write it with --out).
@@ -70,9 +87,15 @@ pub enum Command {
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Build { spec, out, threads } => build(spec, out, threads),
+        Command::Build {
+            spec,
+            out,
+            threads,
+            force,
+        } => build(spec, out, threads, force),
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
+        Command::Diff { old, new, json } => return diff(&old, &new, json),
         Command::List => print(&crate::report::list_text()),
         Command::Schema { out, suite } => schema(out, suite),
     };
@@ -113,7 +136,12 @@ fn load(path: &Path) -> Result<Target, Failure> {
     }
 }
 
-fn build(spec: PathBuf, out: Option<PathBuf>, threads: Option<usize>) -> Result<(), Failure> {
+fn build(
+    spec: PathBuf,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    force: bool,
+) -> Result<(), Failure> {
     let target = load(&spec)?;
     let release = match &target {
         Target::Task(t) => Release::task(t),
@@ -127,6 +155,7 @@ fn build(spec: PathBuf, out: Option<PathBuf>, threads: Option<usize>) -> Result<
     let opts = BuildOptions {
         out_dir: dir,
         threads,
+        force,
     };
     let report = crate::pipeline::build_release(&release, &opts)?;
     eprintln!(
@@ -137,6 +166,22 @@ fn build(spec: PathBuf, out: Option<PathBuf>, threads: Option<usize>) -> Result<
         opts.out_dir.display()
     );
     Ok(())
+}
+
+fn diff(old: &Path, new: &Path, json: bool) -> ExitCode {
+    let d = match crate::diff::diff(old, new) {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = if json { d.to_json() } else { d.to_text() };
+    if let Err(Failure::Io(msg)) = print(&text) {
+        eprintln!("error: {msg}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(u8::from(!d.identical))
 }
 
 fn tasks(target: &Target) -> Vec<&TaskSpec> {

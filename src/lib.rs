@@ -10,12 +10,15 @@
 //!    using bundled fonts only and encodes PNG.
 //! 5. [`sink`] streams rows into Parquet row groups and writes the card and manifest;
 //!    [`pipeline`] drives the stages in parallel and publishes the folder atomically.
+//!
+//! Built releases are read back by [`dataset`]; [`diff`] compares two of them.
 
 pub mod answer;
 pub mod cli;
 pub mod compose;
 pub mod dataset;
 pub mod diag;
+pub mod diff;
 pub mod expand;
 pub mod expr;
 pub mod pipeline;

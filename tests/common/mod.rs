@@ -26,6 +26,7 @@ pub fn build(spec: &Path, out: &Path, threads: usize) -> blindspot::pipeline::Bu
     let opts = blindspot::pipeline::BuildOptions {
         out_dir: out.to_path_buf(),
         threads: Some(threads),
+        force: false,
     };
     match blindspot::pipeline::build(&task, &opts) {
         Ok(r) => r,
