@@ -1,7 +1,9 @@
 //! Command-line interface: argument types and one function per subcommand.
 //!
-//! Exit codes: 0 success; 1 the spec is invalid or cannot be compiled (diagnostics on
-//! stderr); 2 I/O or internal errors. Only this module and `main` print to the terminal.
+//! Exit codes: 0 success; 1 the spec is invalid or cannot be compiled, or a different
+//! release already holds the output's name and version (diagnostics on stderr); 2 I/O or
+//! internal errors. `diff` follows diff(1): 0 identical rows, 1 rows differ, 2 trouble.
+//! Only this module and `main` print to the terminal.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,10 @@ pub enum Command {
         /// boundary). Default: 450, under the Hub's ~500 MB per file.
         #[arg(long, value_name = "MB")]
         max_file_mb: Option<u64>,
+        /// Replace a release of the same name and version even if its content differs
+        /// (only for a release that was never published).
+        #[arg(long)]
+        force: bool,
     },
     /// Validate a spec and compose every sample without rendering; print the counts.
     Check {
@@ -74,6 +80,17 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compare two release folders row by row. Exit status: 0 identical rows, 1 rows
+    /// differ, 2 a folder is not a readable release.
+    Diff {
+        /// The old release folder (e.g. the published one).
+        old: PathBuf,
+        /// The new release folder.
+        new: PathBuf,
+        /// Print a JSON report instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the primitives, functions, fonts and palettes the language offers.
     List,
     /// Print the JSON Schema of task specs (or write it with --out).
@@ -95,7 +112,8 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             threads,
             max_file_mb,
-        } => build(spec, out, threads, max_file_mb),
+            force,
+        } => build(spec, out, threads, max_file_mb, force),
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
         Command::Score {
@@ -104,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
             random,
             out,
         } => score(&dataset, predictions, random, out),
+        Command::Diff { old, new, json } => return diff(&old, &new, json),
         Command::List => print(&crate::report::list_text()),
         Command::Schema { out, suite } => schema(out, suite),
     };
@@ -149,6 +168,7 @@ fn build(
     out: Option<PathBuf>,
     threads: Option<usize>,
     max_file_mb: Option<u64>,
+    force: bool,
 ) -> Result<(), Failure> {
     let target = load(&spec)?;
     let release = match &target {
@@ -164,6 +184,7 @@ fn build(
         out_dir: dir,
         threads,
         max_file_bytes: max_file_mb.map(|mb| mb.saturating_mul(1024 * 1024)),
+        force,
     };
     let report = crate::pipeline::build_release(&release, &opts)?;
     eprintln!(
@@ -174,6 +195,22 @@ fn build(
         opts.out_dir.display()
     );
     Ok(())
+}
+
+fn diff(old: &Path, new: &Path, json: bool) -> ExitCode {
+    let d = match crate::diff::diff(old, new) {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = if json { d.to_json() } else { d.to_text() };
+    if let Err(Failure::Io(msg)) = print(&text) {
+        eprintln!("error: {msg}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(u8::from(!d.identical))
 }
 
 fn tasks(target: &Target) -> Vec<&TaskSpec> {

@@ -25,6 +25,12 @@ pub struct Dataset {
     pub version: String,
     /// Parquet files, relative to `root`, in manifest order.
     pub data_files: Vec<String>,
+    /// Hex SHA-256 of each of `data_files`, in the same order.
+    pub data_sha256: Vec<String>,
+    /// Version of the compiler that built the release (empty if the manifest lacks it).
+    pub compiler_version: String,
+    /// The manifest's `content_digest` (empty if absent).
+    pub content_digest: String,
     /// Manifest `task_specs` entries (task id, group) in dataset order.
     pub tasks: Vec<TaskEntry>,
 }
@@ -37,6 +43,9 @@ pub struct TaskEntry {
     /// Score column (absent in older manifests).
     #[serde(default)]
     pub group: Option<String>,
+    /// Hex SHA-256 of the task's spec file (empty in older manifests).
+    #[serde(default)]
+    pub sha256: String,
 }
 
 /// One row; the image (bytes and file name) only when it was asked for. Fields are the
@@ -68,11 +77,22 @@ struct ManifestHead {
     files: Vec<FileEntry>,
     #[serde(default)]
     task_specs: Vec<TaskEntry>,
+    #[serde(default)]
+    compiler: Option<CompilerEntry>,
+    #[serde(default)]
+    content_digest: String,
 }
 
 #[derive(Deserialize)]
 struct FileEntry {
     path: String,
+    #[serde(default)]
+    sha256: String,
+}
+
+#[derive(Deserialize)]
+struct CompilerEntry {
+    version: String,
 }
 
 const TEXT_COLUMNS: [&str; 11] = [
@@ -101,17 +121,20 @@ impl Dataset {
         })?;
         let head: ManifestHead =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let data_files = head
+        let (data_files, data_sha256) = head
             .files
             .into_iter()
-            .map(|f| f.path)
-            .filter(|p| p.ends_with(".parquet"))
-            .collect();
+            .filter(|f| f.path.ends_with(".parquet"))
+            .map(|f| (f.path, f.sha256))
+            .unzip();
         Ok(Self {
             root: root.to_path_buf(),
             name: head.name,
             version: head.version,
             data_files,
+            data_sha256,
+            compiler_version: head.compiler.map(|c| c.version).unwrap_or_default(),
+            content_digest: head.content_digest,
             tasks: head.task_specs,
         })
     }

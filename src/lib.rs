@@ -10,12 +10,16 @@
 //!    using bundled fonts only and encodes PNG.
 //! 5. [`sink`] streams rows into Parquet row groups and writes the card, croissant.json and
 //!    manifest; [`pipeline`] drives the stages in parallel and publishes the folder atomically.
+//!
+//! Built releases are read back by [`dataset`]: [`score`] scores replies against one, [`diff`]
+//! compares two.
 
 pub mod answer;
 pub mod cli;
 pub mod compose;
 pub mod dataset;
 pub mod diag;
+pub mod diff;
 pub mod expand;
 pub mod expr;
 pub mod pipeline;

@@ -8,6 +8,8 @@
 //! - Everything is written into a staging folder beside the target; the target appears only
 //!   when complete (rename). On any error the staging folder is removed, and an existing
 //!   dataset at the target is left untouched.
+//! - A version is immutable: a release at the target with the same name and version but a
+//!   different content digest or data file hashes is not replaced, unless forced.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,6 +17,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::compose::{self, ComposeError, Sample};
+use crate::dataset::Dataset;
 use crate::diag::Diagnostic;
 use crate::expand::{Planner, SamplePlan};
 use crate::publish::Release;
@@ -52,6 +55,8 @@ pub struct BuildOptions {
     pub threads: Option<usize>,
     /// Size limit of one Parquet file; `None` uses [`sink::shards::MAX_SHARD_BYTES`].
     pub max_file_bytes: Option<u64>,
+    /// Replace a release of the same name and version even if its content differs.
+    pub force: bool,
 }
 
 /// What a build produced.
@@ -88,6 +93,9 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
     }
     let rows = tally.rows();
     crate::publish::write_docs(rel, staging.path(), tally, files)?;
+    if !opts.force {
+        guard_version(rel, staging.path(), &opts.out_dir)?;
+    }
     staging.commit()?;
     Ok(BuildReport {
         images,
@@ -197,6 +205,41 @@ pub fn compose_failure(spec: &TaskSpec, index: u64, e: ComposeError) -> Failure 
         .with_location(loc)
         .maybe_hint(e.hint);
     Failure::Spec(vec![d])
+}
+
+/// Refuses to replace a release at `target` that has the staged release's name and version
+/// but other content (content digest or data file hashes). A target that holds no readable
+/// release, or another name or version, is replaced as before.
+fn guard_version(rel: &Release<'_>, staged: &Path, target: &Path) -> Result<(), Failure> {
+    let Ok(old) = Dataset::open(target) else {
+        return Ok(());
+    };
+    let new = Dataset::open(staged).map_err(Failure::Io)?;
+    let same_release = old.name == new.name && old.version == new.version;
+    let same_content = old.content_digest == new.content_digest
+        && old.data_files == new.data_files
+        && old.data_sha256 == new.data_sha256;
+    if !same_release || same_content {
+        return Ok(());
+    }
+    let d = Diagnostic::error(
+        "version-exists",
+        format!(
+            "{} already holds {} {} with different content; a released version is immutable",
+            target.display(),
+            old.name,
+            old.version
+        ),
+    )
+    .in_file(rel.spec_file.clone())
+    .at(if rel.per_task {
+        "suite.version"
+    } else {
+        "version"
+    })
+    .hint("bump `version` in the spec to release changed data")
+    .hint("or pass --force to overwrite a release that was never published");
+    Err(Failure::Spec(vec![d]))
 }
 
 /// A staging folder that becomes the target on commit and is removed otherwise.

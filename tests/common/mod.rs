@@ -27,6 +27,7 @@ pub fn build(spec: &Path, out: &Path, threads: usize) -> blindspot::pipeline::Bu
         out_dir: out.to_path_buf(),
         threads: Some(threads),
         max_file_bytes: None,
+        force: false,
     };
     match blindspot::pipeline::build(&task, &opts) {
         Ok(r) => r,
