@@ -54,6 +54,18 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Export a built release for an evaluation harness (lmms-eval, VLMEvalKit, inspect_ai)
+    /// or as plain images + JSONL.
+    Export {
+        /// The release folder (out/<name>/<version>).
+        dataset: PathBuf,
+        /// The harness.
+        #[arg(long, value_enum)]
+        to: crate::export::Format,
+        /// Output folder. Default: DATASET/harness/<lmms_eval|vlmevalkit|inspect|plain>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// List the primitives, functions, fonts and palettes the language offers.
     List,
     /// Print the JSON Schema of task specs (or write it with --out).
@@ -73,6 +85,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build { spec, out, threads } => build(spec, out, threads),
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
+        Command::Export { dataset, to, out } => export(&dataset, to, out.as_deref()),
         Command::List => print(&crate::report::list_text()),
         Command::Schema { out, suite } => schema(out, suite),
     };
@@ -173,6 +186,20 @@ fn preview(spec: PathBuf, count: u64, out: Option<PathBuf>) -> Result<(), Failur
         let files = crate::preview::write(task, count, &dir)?;
         eprintln!("wrote {} files to {}", files, dir.display());
     }
+    Ok(())
+}
+
+fn export(dataset: &Path, to: crate::export::Format, out: Option<&Path>) -> Result<(), Failure> {
+    let report = crate::export::export(dataset, to, out)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!(
+        "exported {} rows, {} image files → {}",
+        report.rows,
+        report.images,
+        report.out.display()
+    );
     Ok(())
 }
 

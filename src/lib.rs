@@ -10,6 +10,8 @@
 //!    using bundled fonts only and encodes PNG.
 //! 5. [`sink`] streams rows into Parquet row groups and writes the card and manifest;
 //!    [`pipeline`] drives the stages in parallel and publishes the folder atomically.
+//! 6. [`dataset`] reads a built release back; [`export`] rewrites it for evaluation harnesses
+//!    (lmms-eval, VLMEvalKit, inspect_ai, plain JSONL).
 
 pub mod answer;
 pub mod cli;
@@ -17,6 +19,7 @@ pub mod compose;
 pub mod dataset;
 pub mod diag;
 pub mod expand;
+pub mod export;
 pub mod expr;
 pub mod pipeline;
 pub mod plugins;
