@@ -91,6 +91,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export a built release for an evaluation harness (lmms-eval, VLMEvalKit, inspect_ai)
+    /// or as plain images + JSONL.
+    Export {
+        /// The release folder (out/<name>/<version>).
+        dataset: PathBuf,
+        /// The harness.
+        #[arg(long, value_enum)]
+        to: crate::export::Format,
+        /// Output folder. Default: DATASET/harness/<lmms_eval|vlmevalkit|inspect|plain>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// List the primitives, functions, fonts and palettes the language offers.
     List,
     /// Print the JSON Schema of task specs (or write it with --out).
@@ -123,6 +135,7 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
         } => score(&dataset, predictions, random, out),
         Command::Diff { old, new, json } => return diff(&old, &new, json),
+        Command::Export { dataset, to, out } => export(&dataset, to, out.as_deref()),
         Command::List => print(&crate::report::list_text()),
         Command::Schema { out, suite } => schema(out, suite),
     };
@@ -275,6 +288,20 @@ fn score(
     eprintln!(
         "wrote summary.csv, rows.csv, params.csv and plots/ to {}",
         dir.display()
+    );
+    Ok(())
+}
+
+fn export(dataset: &Path, to: crate::export::Format, out: Option<&Path>) -> Result<(), Failure> {
+    let report = crate::export::export(dataset, to, out)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!(
+        "exported {} rows, {} image files → {}",
+        report.rows,
+        report.images,
+        report.out.display()
     );
     Ok(())
 }

@@ -13,6 +13,8 @@
 //!
 //! Built releases are read back by [`dataset`]: [`score`] scores replies against one, [`diff`]
 //! compares two.
+//! 6. [`export`] rewrites a release for evaluation harnesses (lmms-eval, VLMEvalKit,
+//!    inspect_ai, plain JSONL).
 
 pub mod answer;
 pub mod cli;
@@ -21,6 +23,7 @@ pub mod dataset;
 pub mod diag;
 pub mod diff;
 pub mod expand;
+pub mod export;
 pub mod expr;
 pub mod pipeline;
 pub mod plugins;

@@ -242,15 +242,16 @@ fn guard_version(rel: &Release<'_>, staged: &Path, target: &Path) -> Result<(), 
     Err(Failure::Spec(vec![d]))
 }
 
-/// A staging folder that becomes the target on commit and is removed otherwise.
-struct Staging {
+/// A staging folder that becomes the target on commit and is removed otherwise (builds and
+/// exports publish through it).
+pub(crate) struct Staging {
     tmp: PathBuf,
     target: PathBuf,
     committed: bool,
 }
 
 impl Staging {
-    fn create(target: &Path) -> Result<Self, Failure> {
+    pub(crate) fn create(target: &Path) -> Result<Self, Failure> {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -272,11 +273,11 @@ impl Staging {
         })
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.tmp
     }
 
-    fn commit(mut self) -> Result<(), Failure> {
+    pub(crate) fn commit(mut self) -> Result<(), Failure> {
         let io = |e: std::io::Error| {
             Failure::Io(format!("cannot publish {} ({e})", self.target.display()))
         };
