@@ -95,7 +95,8 @@ struct CompilerEntry {
     version: String,
 }
 
-const TEXT_COLUMNS: [&str; 11] = [
+/// The string columns read, in [`DatasetRow`] field order.
+const TEXT_COLUMNS: [&str; 10] = [
     "id",
     "task",
     "task_id",
@@ -106,7 +107,6 @@ const TEXT_COLUMNS: [&str; 11] = [
     "answer_choices",
     "metadata",
     "image_sha256",
-    "width",
 ];
 
 impl Dataset {
@@ -174,7 +174,8 @@ fn read_file(
     let mut wanted: Vec<usize> = Vec::new();
     for (i, field) in schema.fields().iter().enumerate() {
         let name = field.name().as_str();
-        if TEXT_COLUMNS.contains(&name) || name == "height" || (images && name == "image") {
+        let size = name == "width" || name == "height";
+        if TEXT_COLUMNS.contains(&name) || size || (images && name == "image") {
             wanted.push(i);
         }
     }
@@ -203,7 +204,7 @@ fn batch_rows(batch: &RecordBatch, images: bool) -> Result<Vec<DatasetRow>, Stri
             .column_by_name(name)
             .and_then(|c| c.as_any().downcast_ref::<Int32Array>().cloned())
     };
-    let cols: Vec<Option<StringArray>> = TEXT_COLUMNS[..10].iter().map(|n| text(n)).collect();
+    let cols: Vec<Option<StringArray>> = TEXT_COLUMNS.iter().map(|n| text(n)).collect();
     let (width, height) = (int("width"), int("height"));
     let image = batch
         .column_by_name("image")

@@ -141,7 +141,8 @@ fn task_path(rel: &Release<'_>, task: &TaskSpec) -> String {
     }
 }
 
-/// Writes README.md, croissant.json and manifest.json (which lists the other two) into `root`.
+/// Writes README.md, croissant.json, the scoring files and manifest.json (which lists the
+/// others) into `root`.
 pub fn write_docs(
     rel: &Release<'_>,
     root: &Path,
@@ -149,6 +150,7 @@ pub fn write_docs(
     data: Vec<FileSummary>,
 ) -> Result<(), SinkError> {
     let tasks = ordered_counts(rel, &tally);
+    let formats = used_formats(rel)?;
     let card = CardInfo {
         name: rel.name.into(),
         pretty_name: rel.pretty_name.into(),
@@ -167,26 +169,24 @@ pub fn write_docs(
         tasks,
         files: data.clone(),
         prompts: card_prompts(rel),
-        formats: used_formats(rel)?.iter().map(|f| f.def().clone()).collect(),
+        formats: formats.iter().map(|&f| f.clone()).collect(),
     };
     let readme = sink::write_text_file(root, "README.md", &sink::render_card(&card))?;
     let croissant = sink::render_croissant(&croissant_info(rel, &data)?);
     let croissant = sink::write_text_file(root, "croissant.json", &croissant)?;
     let mut files = data;
     files.extend([readme, croissant]);
-    files.extend(write_scoring(rel, root)?);
+    files.extend(write_scoring(&formats, root)?);
     let manifest = Manifest::new(header(rel), tally.finish()?, files);
     sink::write_text_file(root, "manifest.json", &sink::render_manifest(&manifest))?;
     Ok(())
 }
 
 /// Writes `scoring/formats.json` and `scoring/conformance.jsonl`.
-fn write_scoring(rel: &Release<'_>, root: &Path) -> Result<Vec<FileSummary>, SinkError> {
-    let formats = used_formats(rel)?;
-    let defs: Vec<&AnswerFormat> = formats.iter().map(|c| c.def()).collect();
-    let names: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+fn write_scoring(formats: &[&AnswerFormat], root: &Path) -> Result<Vec<FileSummary>, SinkError> {
+    let names: Vec<&str> = formats.iter().map(|d| d.name.as_str()).collect();
     Ok(vec![
-        sink::write_text_file(root, release::FORMATS_PATH, &release::formats_json(&defs))?,
+        sink::write_text_file(root, release::FORMATS_PATH, &release::formats_json(formats))?,
         sink::write_text_file(
             root,
             release::CONFORMANCE_PATH,
@@ -197,14 +197,19 @@ fn write_scoring(rel: &Release<'_>, root: &Path) -> Result<Vec<FileSummary>, Sin
 
 /// The answer formats the release's prompts use, in first-use order. Two tasks may not give
 /// one name two definitions.
-fn used_formats<'a>(rel: &Release<'a>) -> Result<Vec<&'a Compiled>, SinkError> {
-    let mut out: Vec<&Compiled> = Vec::new();
-    for f in rel.tasks.iter().flat_map(|t| t.formats.values()) {
-        match out.iter().find(|o| o.def().name == f.def().name) {
-            Some(o) if o.def() != f.def() => {
+fn used_formats<'a>(rel: &Release<'a>) -> Result<Vec<&'a AnswerFormat>, SinkError> {
+    let mut out: Vec<&AnswerFormat> = Vec::new();
+    for f in rel
+        .tasks
+        .iter()
+        .flat_map(|t| t.formats.values())
+        .map(Compiled::def)
+    {
+        match out.iter().find(|o| o.name == f.name) {
+            Some(o) if *o != f => {
                 return Err(SinkError::new(format!(
                     "two tasks define the answer format `{}` differently",
-                    f.def().name
+                    f.name
                 )));
             }
             Some(_) => {}

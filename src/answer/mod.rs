@@ -160,8 +160,13 @@ impl Compiled {
 
     /// Scores a reply against the ground truth.
     pub fn score(&self, reply: &str, truth: &str) -> Outcome {
-        match self.parse(reply) {
-            Parsed::Answer(a) if a == self.canonical(truth) => Outcome::Correct,
+        self.judge(&self.parse(reply), truth)
+    }
+
+    /// Scores an already parsed reply against the ground truth.
+    pub fn judge(&self, parsed: &Parsed, truth: &str) -> Outcome {
+        match parsed {
+            Parsed::Answer(a) if *a == self.canonical(truth) => Outcome::Correct,
             Parsed::Answer(_) => Outcome::Wrong,
             _ => Outcome::Unparseable,
         }

@@ -107,11 +107,12 @@ pub fn score(root: &Path, replies: &Replies) -> Result<Scores, String> {
 }
 
 fn read_reply(format: &Compiled, reply: &str, truth: &str) -> (Option<String>, RowOutcome) {
-    let parsed = match format.parse(reply) {
-        Parsed::Answer(a) => Some(a),
-        _ => None,
-    };
-    (parsed, RowOutcome::Scored(format.score(reply, truth)))
+    let parsed = format.parse(reply);
+    let outcome = RowOutcome::Scored(format.judge(&parsed, truth));
+    match parsed {
+        Parsed::Answer(a) => (Some(a), outcome),
+        _ => (None, outcome),
+    }
 }
 
 /// Each row's answer set, normalised and without repeats: its declared choices, else every

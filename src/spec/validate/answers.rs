@@ -23,8 +23,8 @@ pub fn formats(
         let found = match custom.get(&p.format) {
             Some(c) => c.clone(),
             None if defined.contains_key(&p.format) => continue, // already reported
-            None => match builtin(&p.format) {
-                Some(f) => Compiled::new(f).expect("built-in formats compile"),
+            None => match Compiled::builtin(&p.format) {
+                Some(f) => f,
                 None => {
                     unknown(ck, &p.format, &format!("{}.format", p.path), defined);
                     continue;
