@@ -2,15 +2,9 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn blindspot(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blindspot"))
-        .args(args)
-        .current_dir(common::root())
-        .output()
-        .expect("the binary runs")
-}
+use common::blindspot;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -56,14 +56,6 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("BLINDSPOT_HARNESS_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    let venv = common::root().join(".venv-harness/bin/python");
-    venv.exists().then_some(venv)
-}
-
 /// Every built-in format's definition and conformance vectors, for the Python scorers.
 fn builtin_vectors(dir: &Path) -> (PathBuf, PathBuf) {
     use blindspot::answer::{builtins, release};
@@ -177,8 +169,8 @@ fn check_files(mix: &Path) {
 
 /// Runs tests/python/check_exports.py on the four exports under `exports`.
 fn run_python(tmp: &Path, release: &Path, exports: &Path) {
-    let required = std::env::var_os("BLINDSPOT_REQUIRE_HARNESS").is_some_and(|v| v == "1");
-    let Some(py) = python() else {
+    let required = common::harness_required();
+    let Some(py) = common::harness_python() else {
         assert!(
             !required,
             "the export check needs BLINDSPOT_HARNESS_PYTHON or .venv-harness"
@@ -294,12 +286,7 @@ fn a_failed_export_leaves_nothing_behind() {
 fn the_command_line_exports_and_reports() {
     let tmp = tempfile::tempdir().unwrap();
     let (_, minimal) = releases(tmp.path());
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_blindspot"))
-            .args(args)
-            .output()
-            .expect("the binary runs")
-    };
+    let run = common::blindspot;
     let dir = minimal.to_str().unwrap();
     let o = run(&["export", dir, "--to", "vlmevalkit"]);
     let err = String::from_utf8_lossy(&o.stderr);

@@ -7,22 +7,13 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
-
-fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("BLINDSPOT_HARNESS_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    let venv = common::root().join(".venv-harness/bin/python");
-    venv.exists().then_some(venv)
-}
 
 #[test]
 fn built_dataset_loads_in_datasets_pyarrow_duckdb_and_polars() {
     let checker = common::root().join("../shared/tools/harness_check.py");
-    let required = std::env::var_os("BLINDSPOT_REQUIRE_HARNESS").is_some_and(|v| v == "1");
-    let (Some(py), true) = (python(), checker.exists()) else {
+    let required = common::harness_required();
+    let (Some(py), true) = (common::harness_python(), checker.exists()) else {
         assert!(
             !required,
             "harness_check needs BLINDSPOT_HARNESS_PYTHON and ../shared/tools/harness_check.py"

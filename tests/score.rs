@@ -5,7 +5,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use blindspot::answer::{Compiled, release};
 use blindspot::dataset::Dataset;
@@ -41,12 +40,7 @@ fn summary(dir: &Path) -> BTreeMap<String, (u64, f64, f64)> {
         .collect()
 }
 
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_blindspot"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::blindspot as run;
 
 #[test]
 fn random_guessing_gives_table_1_and_gold_replies_score_everything() {

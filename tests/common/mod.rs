@@ -9,6 +9,29 @@ use std::path::{Path, PathBuf};
 use arrow_array::{Array, BinaryArray, Int32Array, Int64Array, StringArray, StructArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+/// Runs the `blindspot` binary from the repository root.
+pub fn blindspot(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_blindspot"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+/// The Python with the harness packages: `BLINDSPOT_HARNESS_PYTHON`, else `.venv-harness`.
+pub fn harness_python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("BLINDSPOT_HARNESS_PYTHON") {
+        return Some(PathBuf::from(p));
+    }
+    let venv = root().join(".venv-harness/bin/python");
+    venv.exists().then_some(venv)
+}
+
+/// Whether tests that need the harness Python must fail instead of skipping (CI).
+pub fn harness_required() -> bool {
+    std::env::var_os("BLINDSPOT_REQUIRE_HARNESS").is_some_and(|v| v == "1")
+}
+
 /// Repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
