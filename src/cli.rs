@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::diag::{Diagnostic, render};
-use crate::pipeline::{BuildOptions, Failure};
+use crate::pipeline::{BuildOptions, Failure, Slice};
 use crate::publish::Release;
 use crate::spec::TaskSpec;
 use crate::spec::suite::{Suite, load_suite, suite_path};
@@ -30,23 +30,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build a dataset: Parquet shards, README.md card, croissant.json and manifest.json.
-    Build {
-        /// The task spec (YAML).
+    /// An interrupted build resumes: rerun the same command.
+    Build(BuildArgs),
+    /// Merge the folders of a sharded build (`build --shard I/N`, every I) into the release,
+    /// byte-identical to building SPEC on one machine.
+    Merge {
+        /// The task spec or suite the shards were built from.
         spec: PathBuf,
-        /// Output folder. Default: out/<name>/<version>.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads. Default: all cores. Output is identical for any value.
-        #[arg(long, short = 'j')]
-        threads: Option<usize>,
-        /// Start a new Parquet file per task once one reaches this many MB (at a row-group
-        /// boundary). Default: 450, under the Hub's ~500 MB per file.
-        #[arg(long, value_name = "MB")]
-        max_file_mb: Option<u64>,
-        /// Replace a release of the same name and version even if its content differs
-        /// (only for a release that was never published).
-        #[arg(long)]
-        force: bool,
+        /// The shard folders, in any order.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Copies the shards were built with (as given to `build --repeat`).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        repeat: u64,
+        #[command(flatten)]
+        release: ReleaseArgs,
     },
     /// Validate a spec and compose every sample without rendering; print the counts.
     Check {
@@ -116,16 +114,63 @@ pub enum Command {
     },
 }
 
+/// Options of `build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The task spec (YAML), or a suite folder / suite.yaml.
+    pub spec: PathBuf,
+    /// Worker threads. Default: all cores. Output is identical for any value.
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Build K copies of the spec's samples, each with fresh draws (a training set from a
+    /// benchmark spec). Copy 0 is the spec's own build; ids stay unique and stable.
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: u64,
+    /// Build only slice I of N (0-based), for a batch engine; `blindspot merge` joins the
+    /// N folders into the release.
+    #[arg(long, value_name = "I/N", value_parser = parse_slice)]
+    pub shard: Option<Slice>,
+    /// No progress and no summary line (errors only).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print the time spent per stage (expand, scene, svg, raster, encode, write).
+    #[arg(long)]
+    pub timings: bool,
+    #[command(flatten)]
+    pub release: ReleaseArgs,
+}
+
+/// Where and how a release is written (`build`, `merge`).
+#[derive(Debug, clap::Args)]
+pub struct ReleaseArgs {
+    /// Output folder. Default: out/<name>/<version> (`+repeat<K>` appended for --repeat,
+    /// `.shard-<I>-of-<N>` for --shard).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Start a new Parquet file per task once one reaches this many MB (at a row-group
+    /// boundary). Default: 450, under the Hub's ~500 MB per file.
+    #[arg(long, value_name = "MB")]
+    pub max_file_mb: Option<u64>,
+    /// Replace a release of the same name and version even if its content differs
+    /// (only for a release that was never published).
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_slice(text: &str) -> Result<Slice, String> {
+    Slice::parse(text)
+}
+
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Build {
+        Command::Build(args) => build(&args),
+        Command::Merge {
             spec,
-            out,
-            threads,
-            max_file_mb,
-            force,
-        } => build(spec, out, threads, max_file_mb, force),
+            shards,
+            repeat,
+            release,
+        } => merge(&spec, &shards, repeat, &release),
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
         Command::Score {
@@ -176,38 +221,93 @@ fn load(path: &Path) -> Result<Target, Failure> {
     }
 }
 
-fn build(
-    spec: PathBuf,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    max_file_mb: Option<u64>,
-    force: bool,
-) -> Result<(), Failure> {
-    let target = load(&spec)?;
-    let release = match &target {
-        Target::Task(t) => Release::task(t),
-        Target::Suite(s) => Release::suite(s),
-    };
-    let dir = out.unwrap_or_else(|| {
-        PathBuf::from("out")
-            .join(release.name)
-            .join(release.version)
-    });
+fn build(args: &BuildArgs) -> Result<(), Failure> {
+    let mut target = load(&args.spec)?;
+    set_repeat(&mut target, args.repeat);
+    let release = release_of(&target);
+    let slice = args.shard.unwrap_or(Slice::WHOLE);
     let opts = BuildOptions {
-        out_dir: dir,
-        threads,
-        max_file_bytes: max_file_mb.map(|mb| mb.saturating_mul(1024 * 1024)),
-        force,
+        threads: args.threads,
+        slice,
+        progress: !args.quiet,
+        timings: args.timings,
+        ..release_options(&args.release, &release, slice)
     };
     let report = crate::pipeline::build_release(&release, &opts)?;
+    if !args.quiet {
+        let what = match slice.is_whole() {
+            true => "built".to_string(),
+            false => format!("built shard {slice}:"),
+        };
+        eprintln!(
+            "{what} {} images, {} rows in {:.2}s → {}",
+            report.images,
+            report.rows,
+            report.seconds,
+            opts.out_dir.display()
+        );
+        if report.resumed_chunks > 0 {
+            eprintln!(
+                "resumed: {} of {} chunks were already rendered by an interrupted run",
+                report.resumed_chunks, report.chunks
+            );
+        }
+    }
+    if let Some(t) = &report.timings {
+        eprint!("{t}");
+    }
+    Ok(())
+}
+
+fn merge(spec: &Path, shards: &[PathBuf], repeat: u64, args: &ReleaseArgs) -> Result<(), Failure> {
+    let mut target = load(spec)?;
+    set_repeat(&mut target, repeat);
+    let release = release_of(&target);
+    let opts = release_options(args, &release, Slice::WHOLE);
+    let report = crate::pipeline::merge::merge(&release, shards, &opts)?;
     eprintln!(
-        "built {} images, {} rows in {:.2}s → {}",
+        "merged {} shards: {} images, {} rows in {:.2}s → {}",
+        shards.len(),
         report.images,
         report.rows,
         report.seconds,
         opts.out_dir.display()
     );
     Ok(())
+}
+
+fn set_repeat(target: &mut Target, repeat: u64) {
+    match target {
+        Target::Task(t) => t.sampling.repeat = repeat,
+        Target::Suite(s) => s.tasks.iter_mut().for_each(|t| t.sampling.repeat = repeat),
+    }
+}
+
+fn release_of(target: &Target) -> Release<'_> {
+    match target {
+        Target::Task(t) => Release::task(t),
+        Target::Suite(s) => Release::suite(s),
+    }
+}
+
+/// Output folder, file size limit and `--force` of a release (or one slice of it).
+fn release_options(args: &ReleaseArgs, release: &Release<'_>, slice: Slice) -> BuildOptions {
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let mut version = release.version.to_string();
+        if release.repeat() > 1 {
+            version.push_str(&format!("+repeat{}", release.repeat()));
+        }
+        if !slice.is_whole() {
+            version.push_str(&format!(".shard-{}-of-{}", slice.index, slice.count));
+        }
+        PathBuf::from("out").join(release.name).join(version)
+    });
+    BuildOptions {
+        out_dir: dir,
+        max_file_bytes: args.max_file_mb.map(|mb| mb.saturating_mul(1024 * 1024)),
+        force: args.force,
+        ..BuildOptions::default()
+    }
 }
 
 fn diff(old: &Path, new: &Path, json: bool) -> ExitCode {

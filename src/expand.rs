@@ -1,12 +1,15 @@
 //! Expansion: the spec's grid × replicates → an indexed sequence of [`SamplePlan`]s.
 //!
 //! Invariants: plan `i` is computed from `i` alone (mixed-radix over the axes, first axis
-//! outermost, replicate innermost), so plans can be produced lazily, in any order, on any
-//! thread or shard. A sample's seed depends only on (spec seed, task id, the positions of
-//! the `seed_by` axes, replicate): see [`crate::rng::sample_seed`]. The one exception is
-//! `sampling.unique`, which by definition relates samples: a [`Planner`] resolves it once,
-//! sequentially in seed-key order, into a per-key number of accepted draws to skip, so the
-//! result is still independent of threads and shards.
+//! outermost, replicate innermost; `build --repeat K` adds a repeat number outside all of
+//! them), so plans can be produced lazily, in any order, on any thread or shard. A sample's
+//! seed depends only on (spec seed, task id, the positions of the `seed_by` axes, replicate,
+//! and — from the second copy on — the repeat number): see [`crate::rng::sample_seed`].
+//! Copy 0 of a repeated build is therefore exactly the spec's own build. The one exception
+//! is `sampling.unique`, which by definition relates samples: a [`Planner`] resolves it per
+//! copy, sequentially in seed-key order, into a per-key number of accepted draws to skip, so
+//! the result is still independent of threads and shards. Balance quotas also apply per
+//! copy (`key_index` counts within a copy).
 
 use crate::compose::{self, ComposeError};
 use crate::rng::sample_seed;
@@ -21,9 +24,12 @@ pub struct SamplePlan {
     pub cell: Vec<usize>,
     /// Replicate number within the cell.
     pub replicate: u32,
-    /// Index of the sample's seed key (the `seed_by` positions and replicate), 0-based.
+    /// Copy of the expansion (`build --repeat`), 0-based; 0 = the spec as written.
+    pub repeat: u64,
+    /// Index of the sample's seed key within its copy (the `seed_by` positions and
+    /// replicate), 0-based.
     pub key_index: u64,
-    /// Number of seed keys in the spec.
+    /// Number of seed keys in one copy of the spec.
     pub key_count: u64,
     /// Accepted draws to skip (set by `sampling.unique`).
     pub skip: u32,
@@ -33,9 +39,11 @@ pub struct SamplePlan {
 
 /// The plan of sample `index` without uniqueness skips; `index` < `spec.images()`.
 pub fn plan(spec: &TaskSpec, index: u64) -> SamplePlan {
+    let base = spec.base_images().max(1);
+    let repeat = index / base;
     let per_cell = u64::from(spec.sampling.per_cell);
-    let replicate = (index % per_cell) as u32;
-    let mut rest = index / per_cell;
+    let replicate = (index % base % per_cell) as u32;
+    let mut rest = index % base / per_cell;
     let mut cell = vec![0usize; spec.axes.len()];
     for (i, axis) in spec.axes.iter().enumerate().rev() {
         let n = axis.len() as u64;
@@ -54,11 +62,15 @@ pub fn plan(spec: &TaskSpec, index: u64) -> SamplePlan {
     }
     key_index = key_index * per_cell + u64::from(replicate);
     key.push(u64::from(replicate));
+    if repeat > 0 {
+        key.push(repeat);
+    }
     let seed = sample_seed(spec.seed, &spec.task_id, &key);
     SamplePlan {
         index,
         cell,
         replicate,
+        repeat,
         key_index,
         key_count: spec.seed_keys(),
         skip: 0,
@@ -66,16 +78,28 @@ pub fn plan(spec: &TaskSpec, index: u64) -> SamplePlan {
     }
 }
 
-/// Plans with `sampling.unique` resolved.
+/// Plans with `sampling.unique` resolved for the copies a build (or shard) covers.
 #[derive(Debug)]
 pub struct Planner<'a> {
     spec: &'a TaskSpec,
-    skips: Vec<u32>,
+    /// The first copy with resolved skips.
+    first_repeat: u64,
+    /// Per copy from `first_repeat` on: accepted draws to skip per seed key.
+    skips: Vec<Vec<u32>>,
 }
 
 impl<'a> Planner<'a> {
-    /// Resolves uniqueness (if the spec asks for it) by drawing every seed key in order.
+    /// Resolves uniqueness for every sample of the spec.
     pub fn new(spec: &'a TaskSpec) -> Result<Self, (u64, ComposeError)> {
+        Self::for_range(spec, 0..spec.images())
+    }
+
+    /// Resolves uniqueness (if the spec asks for it) for the copies that samples `range`
+    /// belong to, by drawing every seed key of each copy in order.
+    pub fn for_range(
+        spec: &'a TaskSpec,
+        range: std::ops::Range<u64>,
+    ) -> Result<Self, (u64, ComposeError)> {
         if let Some(b) = &spec.sampling.balance {
             let (keys, values) = (spec.seed_keys(), b.values.len() as u64);
             if keys % values != 0 {
@@ -83,26 +107,39 @@ impl<'a> Planner<'a> {
                 return Err((0, ComposeError::new("unbalanced-quota", msg, &b.on.path)));
             }
         }
-        let skips = if spec.sampling.unique.is_empty() {
-            Vec::new()
-        } else {
-            compose::unique_skips(spec)?
-        };
-        Ok(Self { spec, skips })
+        let base = spec.base_images().max(1);
+        let first_repeat = range.start / base;
+        let mut skips = Vec::new();
+        if !spec.sampling.unique.is_empty() && range.start < range.end {
+            let last_repeat = (range.end - 1) / base;
+            for repeat in first_repeat..=last_repeat {
+                skips.push(compose::unique_skips(spec, repeat)?);
+            }
+        }
+        Ok(Self {
+            spec,
+            first_repeat,
+            skips,
+        })
     }
 
-    /// The plan of sample `index`.
+    /// The plan of sample `index` (inside the range the planner was made for).
     pub fn plan(&self, index: u64) -> SamplePlan {
         let mut p = plan(self.spec, index);
-        p.skip = self.skips.get(p.key_index as usize).copied().unwrap_or(0);
+        let copy = p.repeat.checked_sub(self.first_repeat);
+        p.skip = copy
+            .and_then(|c| self.skips.get(c as usize))
+            .and_then(|s| s.get(p.key_index as usize))
+            .copied()
+            .unwrap_or(0);
         p
     }
 }
 
-/// The first sample index of every seed key, in key order.
+/// The first sample index of every seed key of copy 0, in key order.
 pub fn key_representatives(spec: &TaskSpec) -> Vec<u64> {
     let mut first = vec![u64::MAX; spec.seed_keys() as usize];
-    for i in 0..spec.images() {
+    for i in 0..spec.base_images() {
         let p = plan(spec, i);
         let slot = &mut first[p.key_index as usize];
         if *slot == u64::MAX {
@@ -110,4 +147,41 @@ pub fn key_representatives(spec: &TaskSpec) -> Vec<u64> {
         }
     }
     first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(repeat: u64) -> TaskSpec {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tasks/blindtest/nested_squares.yaml");
+        let mut spec = crate::spec::load(std::path::Path::new(path)).expect("spec loads");
+        spec.sampling.repeat = repeat;
+        spec
+    }
+
+    #[test]
+    fn copy_zero_of_a_repeated_build_is_the_spec_build() {
+        let (one, three) = (spec(1), spec(3));
+        assert_eq!(three.images(), 3 * one.images());
+        for i in 0..one.images() {
+            assert_eq!(plan(&three, i), plan(&one, i));
+        }
+    }
+
+    #[test]
+    fn later_copies_repeat_the_grid_with_fresh_seeds() {
+        let s = spec(3);
+        let base = s.base_images();
+        let mut seeds = std::collections::BTreeSet::new();
+        for i in 0..base {
+            let (a, b, c) = (plan(&s, i), plan(&s, i + base), plan(&s, i + 2 * base));
+            assert_eq!((a.cell.clone(), a.replicate), (b.cell.clone(), b.replicate));
+            assert_eq!((b.repeat, c.repeat), (1, 2));
+            assert_eq!(a.key_index, c.key_index, "quotas apply per copy");
+            seeds.extend([a.seed, b.seed, c.seed]);
+        }
+        // nested squares share draws across line widths (seed_by: depth), per copy.
+        assert_eq!(seeds.len() as u64, 3 * s.seed_keys());
+    }
 }

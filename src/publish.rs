@@ -100,6 +100,11 @@ impl<'a> Release<'a> {
         self.tasks.first().map_or(0, |t| t.seed)
     }
 
+    /// Copies of each task's expansion (`build --repeat`); 1 = the specs as written.
+    pub fn repeat(&self) -> u64 {
+        self.tasks.first().map_or(1, |t| t.sampling.repeat.max(1))
+    }
+
     /// The folder of a task's data files, relative to the dataset root, ending in `/`.
     pub fn shard_dir(&self, task: &TaskSpec) -> String {
         match self.per_task {
@@ -165,6 +170,7 @@ pub fn write_docs(
         compiler_version: crate::VERSION.to_string(),
         spec_sha256: rel.spec.sha256.clone(),
         seed: rel.seed(),
+        repeat: rel.repeat(),
         configs: configs(rel, &tasks, &data),
         tasks,
         files: data.clone(),
@@ -348,6 +354,7 @@ fn header(rel: &Release<'_>) -> ManifestHeader {
         },
         seed: rel.seed(),
         seeding_scheme: crate::rng::SEED_SCHEME.into(),
+        repeat: rel.repeat(),
         spec: rel.spec.clone(),
         task_specs: rel
             .tasks

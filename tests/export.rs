@@ -28,8 +28,7 @@ fn build_suite(spec: &Path, out: &Path) {
     let opts = blindspot::pipeline::BuildOptions {
         out_dir: out.to_path_buf(),
         threads: Some(2),
-        max_file_bytes: None,
-        force: false,
+        ..Default::default()
     };
     if let Err(e) = blindspot::pipeline::build_release(&release, &opts) {
         panic!("build failed: {e:?}");

@@ -148,12 +148,14 @@ fn uniqueness_failure(spec: &TaskSpec, why: &str) -> ComposeError {
     e
 }
 
-/// For every seed key in order, the number of accepted draws to skip so that its values of
-/// the `unique` expressions are not all taken by earlier keys. Errors carry the sample index.
-pub fn unique_skips(spec: &TaskSpec) -> Result<Vec<u32>, (u64, ComposeError)> {
+/// For every seed key of copy `repeat` in order, the number of accepted draws to skip so
+/// that its values of the `unique` expressions are not all taken by earlier keys of the same
+/// copy. Errors carry the sample index.
+pub fn unique_skips(spec: &TaskSpec, repeat: u64) -> Result<Vec<u32>, (u64, ComposeError)> {
     let mut seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); spec.sampling.unique.len()];
     let mut skips = Vec::new();
-    for index in key_representatives(spec) {
+    let offset = repeat * spec.base_images();
+    for index in key_representatives(spec).into_iter().map(|i| i + offset) {
         let p = plan(spec, index);
         let mut rng = SampleRng::new(p.seed);
         let mut budget = Budget::new(DEFAULT_STEPS);

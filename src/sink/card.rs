@@ -65,6 +65,8 @@ pub struct CardInfo {
     pub spec_sha256: String,
     /// Master seed.
     pub seed: u64,
+    /// Copies of the spec's samples (`build --repeat`); 1 = the spec as written.
+    pub repeat: u64,
     /// Per-task counts, in display order.
     pub tasks: Vec<TaskCount>,
     /// Data files (Parquet shards), in display order.
@@ -335,6 +337,13 @@ fn provenance(out: &mut String, info: &CardInfo) {
     );
     let _ = writeln!(out, "- Spec SHA-256: {}", code(&info.spec_sha256));
     let _ = writeln!(out, "- Seed: `{}`", info.seed);
+    if info.repeat > 1 {
+        let _ = writeln!(
+            out,
+            "- Repeat: `{}` copies of the spec's samples, each with fresh draws (`blindspot build --repeat {}`)",
+            info.repeat, info.repeat
+        );
+    }
     let _ = writeln!(
         out,
         "- Split {}: {} rows\n",

@@ -4,6 +4,7 @@ use super::*;
 
 pub(crate) fn sample_info() -> CardInfo {
     CardInfo {
+        repeat: 1,
         name: "blindtest-mini".into(),
         pretty_name: "BlindTest: mini | \"compiled\"".into(),
         version: "1.0.0".into(),

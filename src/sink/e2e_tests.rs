@@ -20,6 +20,7 @@ const SPLIT: &str = "valid";
 
 fn header() -> ManifestHeader {
     ManifestHeader {
+        repeat: 1,
         name: "blindspot-sample".into(),
         version: "0.0.1".into(),
         compiler: CompilerInfo {
@@ -42,6 +43,7 @@ fn header() -> ManifestHeader {
 
 fn card_info(tally: &Tally, files: Vec<FileSummary>) -> CardInfo {
     CardInfo {
+        repeat: 1,
         name: "blindspot-sample".into(),
         pretty_name: "blindspot sample: \"quotes\", colons & | pipes".into(),
         version: "0.0.1".into(),

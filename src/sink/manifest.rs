@@ -139,6 +139,8 @@ pub struct ManifestHeader {
     pub seed: u64,
     /// How per-sample seeds derive from the master seed (free text).
     pub seeding_scheme: String,
+    /// Copies of the spec's samples (`build --repeat`); 1 = the spec as written.
+    pub repeat: u64,
     /// Spec path and hash.
     pub spec: SpecInfo,
     /// Every task spec with its hash and seed.
@@ -173,6 +175,9 @@ pub struct Manifest {
     pub seed: u64,
     /// How per-sample seeds derive from the master seed.
     pub seeding_scheme: String,
+    /// Copies of the spec's samples (`build --repeat`); written only when above 1.
+    #[serde(skip_serializing_if = "is_one")]
+    pub repeat: u64,
     /// Spec path and hash.
     pub spec: SpecInfo,
     /// Every task spec with its hash and seed.
@@ -199,6 +204,7 @@ impl Manifest {
             compiler: header.compiler,
             seed: header.seed,
             seeding_scheme: header.seeding_scheme,
+            repeat: header.repeat,
             spec: header.spec,
             task_specs: header.task_specs,
             renderer: header.renderer,
@@ -213,6 +219,10 @@ impl Manifest {
     pub fn format(&self) -> &'static str {
         self.format
     }
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
 }
 
 /// Pretty-printed JSON (two-space indent) with a trailing newline.

@@ -6,6 +6,7 @@ use crate::sink::test_support::sample_rows;
 
 fn header() -> ManifestHeader {
     ManifestHeader {
+        repeat: 1,
         name: "blindtest-mini".into(),
         version: "1.0.0".into(),
         compiler: CompilerInfo {

@@ -25,6 +25,7 @@ pub mod card;
 pub mod croissant;
 pub mod manifest;
 pub mod parquet;
+pub mod read;
 pub mod schema;
 pub mod shards;
 

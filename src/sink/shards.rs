@@ -1,5 +1,8 @@
 //! A task's rows as one or more Parquet shards of bounded size, named the way `datasets` and
-//! the Hub expect: `<dir><split>-<i:05>-of-<n:05>.parquet`.
+//! the Hub expect: `<dir><split>-<i:05>-of-<n:05>.parquet`. The slice of a sharded build
+//! (`build --shard I/N`) names its file `<dir><split>-<I:05>-of-<N:05>.parquet` instead
+//! (`…-of-<N:05>-<k:03>.parquet` if the slice needs several), so the N slices' files sit
+//! side by side as one dataset.
 //!
 //! Invariants: a new shard starts only after a whole row group once the current file has
 //! reached the size limit, so the cut points depend only on the rows (never on threads or
@@ -19,6 +22,7 @@ pub struct ShardSet {
     dir: String,
     split: String,
     max_bytes: u64,
+    slice: Option<(usize, usize)>,
     current: Option<ShardWriter>,
     done: Vec<FileSummary>,
 }
@@ -31,6 +35,7 @@ impl ShardSet {
             dir: dir.to_owned(),
             split: split.to_owned(),
             max_bytes: MAX_SHARD_BYTES,
+            slice: None,
             current: None,
             done: Vec::new(),
         }
@@ -40,6 +45,22 @@ impl ShardSet {
     pub fn with_max_bytes(mut self, max_bytes: u64) -> Self {
         self.max_bytes = max_bytes.max(1);
         self
+    }
+
+    /// Names the files as slice `index` of `count` of a sharded build.
+    pub fn for_slice(mut self, index: usize, count: usize) -> Self {
+        self.slice = Some((index, count));
+        self
+    }
+
+    /// The final name of file `i` of `n`.
+    fn final_name(&self, i: usize, n: usize) -> String {
+        let (dir, split) = (&self.dir, &self.split);
+        match self.slice {
+            None => format!("{dir}{split}-{i:05}-of-{n:05}.parquet"),
+            Some((s, c)) if n == 1 => format!("{dir}{split}-{s:05}-of-{c:05}.parquet"),
+            Some((s, c)) => format!("{dir}{split}-{s:05}-of-{c:05}-{i:03}.parquet"),
+        }
     }
 
     /// Appends rows, starting a new shard when the current one is full.
@@ -81,8 +102,8 @@ impl ShardSet {
         self.close_current()?;
         let n = self.done.len();
         let mut out = Vec::with_capacity(n);
-        for (i, mut f) in self.done.into_iter().enumerate() {
-            let name = format!("{}{}-{i:05}-of-{n:05}.parquet", self.dir, self.split);
+        for (i, mut f) in std::mem::take(&mut self.done).into_iter().enumerate() {
+            let name = self.final_name(i, n);
             let (from, to) = (self.root.join(&f.path), self.root.join(&name));
             std::fs::rename(&from, &to).map_err(|e| SinkError::from(e).context(to.display()))?;
             f.path = name;
@@ -128,6 +149,27 @@ mod tests {
             write(again.path(), 1),
             files,
             "cut points depend only on the rows"
+        );
+    }
+
+    #[test]
+    fn slices_of_a_sharded_build_are_named_as_parts_of_one_dataset() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut one = ShardSet::new(dir.path(), "data/t/", "valid").for_slice(2, 3);
+        one.write(&sample_rows(10)).unwrap();
+        let names: Vec<String> = one.finish().unwrap().into_iter().map(|f| f.path).collect();
+        assert_eq!(names, ["data/t/valid-00002-of-00003.parquet"]);
+        let mut many = ShardSet::new(dir.path(), "data/u/", "valid")
+            .for_slice(1, 3)
+            .with_max_bytes(1);
+        many.write(&sample_rows(150)).unwrap();
+        let names: Vec<String> = many.finish().unwrap().into_iter().map(|f| f.path).collect();
+        assert_eq!(
+            names,
+            [
+                "data/u/valid-00001-of-00003-000.parquet",
+                "data/u/valid-00001-of-00003-001.parquet"
+            ]
         );
     }
 

@@ -199,6 +199,9 @@ pub struct Sampling {
     pub balance: Option<Balance>,
     /// Uniqueness expressions (reject a draw when all were seen before).
     pub unique: Vec<Constraint>,
+    /// Copies of the whole expansion (`build --repeat`), each with fresh draws; 1 = the spec
+    /// as written. Set by the command line, never by the spec.
+    pub repeat: u64,
 }
 
 /// Equal quotas per value of an expression.
@@ -291,9 +294,14 @@ impl TaskSpec {
         self.axes.iter().map(|a| a.len() as u64).product()
     }
 
-    /// Number of images the spec generates.
-    pub fn images(&self) -> u64 {
+    /// Number of images of one copy of the expansion (the spec as written).
+    pub fn base_images(&self) -> u64 {
         self.cells() * u64::from(self.sampling.per_cell)
+    }
+
+    /// Number of images the build generates: the expansion × `sampling.repeat`.
+    pub fn images(&self) -> u64 {
+        self.base_images() * self.sampling.repeat.max(1)
     }
 
     /// Number of rows (images × prompts).

@@ -49,8 +49,7 @@ pub fn build(spec: &Path, out: &Path, threads: usize) -> blindspot::pipeline::Bu
     let opts = blindspot::pipeline::BuildOptions {
         out_dir: out.to_path_buf(),
         threads: Some(threads),
-        max_file_bytes: None,
-        force: false,
+        ..Default::default()
     };
     match blindspot::pipeline::build(&task, &opts) {
         Ok(r) => r,

@@ -244,6 +244,7 @@ fn resolve_sampling(
         seed_axes,
         balance: None,
         unique: Vec::new(),
+        repeat: 1,
     }
 }
 

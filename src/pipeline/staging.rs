@@ -1,0 +1,67 @@
+//! Publishing through a staging folder: everything is written into a hidden folder beside
+//! the target, which appears only when complete (one rename). On drop without commit the
+//! staging folder is removed; an existing target is never touched before the commit.
+
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+
+/// A staging folder that becomes the target on commit and is removed otherwise (builds and
+/// exports publish through it).
+pub(crate) struct Staging {
+    tmp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub(crate) fn create(target: &Path) -> Result<Self, Failure> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "dataset".into());
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let io = |e: std::io::Error| Failure::Io(format!("cannot create {} ({e})", tmp.display()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io)?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(io)?;
+        Ok(Self {
+            tmp,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    pub(crate) fn commit(mut self) -> Result<(), Failure> {
+        let io = |e: std::io::Error| {
+            Failure::Io(format!("cannot publish {} ({e})", self.target.display()))
+        };
+        if self.target.exists() {
+            let old = self.tmp.with_extension("old");
+            std::fs::rename(&self.target, &old).map_err(io)?;
+            std::fs::rename(&self.tmp, &self.target).map_err(io)?;
+            std::fs::remove_dir_all(&old).map_err(io)?;
+        } else {
+            std::fs::rename(&self.tmp, &self.target).map_err(io)?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}

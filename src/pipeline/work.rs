@@ -1,0 +1,95 @@
+//! Rendering the chunks of a build in parallel, each into its own spool file.
+//!
+//! Invariants:
+//! - Workers take chunks in job order from one shared counter; a chunk is rendered by one
+//!   worker, sample after sample, and written to its own file, so no ordering between
+//!   threads is ever needed and the bytes do not depend on the thread count.
+//! - Memory per worker is one sample plus one Parquet row group.
+//! - Errors are reported deterministically: after a failure in job `j`, no job after `j`
+//!   starts, jobs before it still finish, and the error of the earliest failing job (its
+//!   first failing sample) is the one returned.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::slice::chunk_samples;
+use super::spool::Spool;
+use super::{Failure, Feedback, sample_rows};
+use crate::expand::Planner;
+use crate::render::Renderer;
+use crate::sink::ShardWriter;
+use crate::spec::TaskSpec;
+use crate::timings::Stage;
+
+/// One chunk of one task.
+#[derive(Debug, Clone, Copy)]
+pub struct Job {
+    /// Index into the build's task list.
+    pub task: usize,
+    /// Chunk number within the task.
+    pub chunk: u64,
+}
+
+/// What the workers share.
+pub struct Work<'a> {
+    /// The build's tasks, in release order.
+    pub tasks: &'a [&'a TaskSpec],
+    /// Each task's planner (uniqueness resolved for the build's samples).
+    pub planners: &'a [Planner<'a>],
+    /// The rasteriser.
+    pub renderer: &'a Renderer,
+    /// Where chunk files go.
+    pub spool: &'a Spool,
+    /// Progress and stage timings.
+    pub feedback: &'a Feedback,
+}
+
+impl Work<'_> {
+    /// Renders `jobs` on `threads` workers.
+    pub fn run(&self, jobs: &[Job], threads: usize) -> Result<(), Failure> {
+        let next = AtomicUsize::new(0);
+        let first_failed = AtomicUsize::new(usize::MAX);
+        let failures: Mutex<Vec<(usize, Failure)>> = Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..threads.max(1) {
+                s.spawn(|| {
+                    loop {
+                        let j = next.fetch_add(1, Ordering::Relaxed);
+                        if j >= jobs.len() || j > first_failed.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        if let Err(e) = self.job(jobs[j]) {
+                            first_failed.fetch_min(j, Ordering::Relaxed);
+                            failures.lock().expect("no panics hold it").push((j, e));
+                        }
+                    }
+                });
+            }
+        });
+        let failures = failures.into_inner().expect("no panics hold it");
+        match failures.into_iter().min_by_key(|(j, _)| *j) {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Renders one chunk into its spool file.
+    fn job(&self, job: Job) -> Result<(), Failure> {
+        let spec = self.tasks[job.task];
+        let planner = &self.planners[job.task];
+        let tmp = Spool::chunk_tmp_rel(&spec.task_id, job.chunk);
+        let mut writer = ShardWriter::create(self.spool.root(), &tmp)?;
+        for index in chunk_samples(job.chunk, spec.images()) {
+            let plan = planner.plan(index);
+            let rows = sample_rows(spec, self.renderer, &plan, &self.feedback.timings)?;
+            self.feedback
+                .timings
+                .time(Stage::Write, || writer.write(&rows))?;
+            self.feedback.progress.inc(1);
+        }
+        self.feedback
+            .timings
+            .time(Stage::Write, || writer.finish())?;
+        self.spool.commit_chunk(&spec.task_id, job.chunk)
+    }
+}
