@@ -28,6 +28,7 @@ pub mod expr;
 pub mod pipeline;
 pub mod plugins;
 pub mod preview;
+pub mod progress;
 pub mod prompt;
 pub mod publish;
 pub mod render;
@@ -37,6 +38,7 @@ pub mod scene;
 pub mod score;
 pub mod sink;
 pub mod spec;
+pub mod timings;
 
 /// The compiler version recorded in manifests and cards.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
