@@ -154,7 +154,10 @@ mod tests {
     use super::*;
 
     fn spec(repeat: u64) -> TaskSpec {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tasks/blindtest/nested_squares.yaml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tasks/blindtest/nested_squares.yaml"
+        );
         let mut spec = crate::spec::load(std::path::Path::new(path)).expect("spec loads");
         spec.sampling.repeat = repeat;
         spec

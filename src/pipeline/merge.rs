@@ -136,7 +136,7 @@ pub fn merge(
         seconds: seconds.as_secs_f64(),
         resumed_chunks: 0,
         chunks: 0,
-        timings: opts.timings.then(|| timings.report(seconds, images)),
+        timings: opts.timings.then(|| timings.report(seconds, images, 1)),
     })
 }
 

@@ -157,7 +157,8 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
         spool: &spool,
         feedback: &feedback,
     };
-    if let Err(e) = work.run(&jobs, threads(opts.threads)) {
+    let workers = threads(opts.threads);
+    if let Err(e) = work.run(&jobs, workers) {
         if matches!(e, Failure::Spec(_)) {
             spool.remove();
         }
@@ -175,7 +176,7 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
         chunks: (jobs.len() + done.len()) as u64,
         timings: opts
             .timings
-            .then(|| feedback.timings.report(seconds, images)),
+            .then(|| feedback.timings.report(seconds, images, workers)),
     })
 }
 
