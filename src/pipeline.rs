@@ -47,7 +47,7 @@ impl From<SinkError> for Failure {
 }
 
 /// Options of a build.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The dataset folder to create (replaced atomically if it exists).
     pub out_dir: PathBuf,
