@@ -23,7 +23,8 @@ struct Measured {
     mode: &'static str,
     images: u64,
     prepared: Prepared,
-    /// One compose pass and one `to_svg` pass per run.
+    /// Planning (`Planner::new`), compose and `to_svg`, one pass per run.
+    plan: Timing,
     compose: Timing,
     svg: Timing,
     raster: Timing,
@@ -40,7 +41,7 @@ pub fn run(tasks: &[Task], args: &Args) {
     println!("raster = rasterize (usvg parse + resvg render) + encode_png over pre-composed SVGs;");
     println!("mode `build` = pipeline::build (everything, into a temp folder); mode `rows` =");
     println!("sample_rows + ShardSet + Tally for the first N samples (used when --samples caps).");
-    println!("img/s columns: median (best) of {} runs.", args.runs);
+    println!("img/s columns: median (best) over --runs {}.", args.runs);
     println!();
     println!(
         "| task | mode | images | raster img/s | build img/s | build/raster | overhead ms/img | pass |"
@@ -66,6 +67,7 @@ fn measure(task: &Task, args: &Args) -> Measured {
         mode: if full { "build" } else { "rows" },
         images,
         prepared,
+        plan: Timing::default(),
         compose: Timing::default(),
         svg: Timing::default(),
         raster: Timing::default(),
@@ -83,7 +85,8 @@ fn measure(task: &Task, args: &Args) -> Measured {
             true => build_once(&task.spec),
             false => rows_once(&task.spec, images),
         });
-        let (compose_s, svg_s) = time_compose(&task.spec, images);
+        let [plan_s, compose_s, svg_s] = time_compose(&task.spec, images);
+        m.plan.push(plan_s);
         m.compose.push(compose_s);
         m.svg.push(svg_s);
     }
@@ -201,16 +204,20 @@ fn print_total(all: &[Measured]) {
 
 /// Where a build's time per image goes (medians; compose and SVG from one untimed pass).
 fn print_stages(all: &[Measured]) {
-    println!("Per-image stage cost, ms (medians of separately timed passes; `rest` = build − the");
+    println!("Per-image stage cost, ms (medians of separately timed passes; plan = Planner::new");
     println!(
-        "four stages: planning, hashing, rows, Parquet, card/manifest, file system, and noise):"
+        "(`sampling.unique`) spread over the images; rest = build − the five stages: hashing,"
     );
+    println!("rows, Parquet, card/manifest, file system, and noise):");
     println!();
-    println!("| task | compose | to_svg | parse+render | png encode | rest | build | dominant |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---|");
+    println!(
+        "| task | plan | compose | to_svg | parse+render | png encode | rest | build | dominant |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for m in all {
         let n = m.images as f64;
         let stages = [
+            ("plan", m.plan.median() / n),
             ("compose", m.compose.median() / n),
             ("to_svg", m.svg.median() / n),
             ("parse+render", m.render.median() / n),

@@ -62,7 +62,7 @@ pub fn run(tasks: &[Task], args: &Args) {
         "colour: spec = the spec's policy, auto = gray exactly when the scene is gray, rgb = always RGB."
     );
     println!(
-        "ms/img = median of {} runs. Default (what builds do today) in bold.",
+        "ms/img = median over --runs {}. Default (what builds do today) in bold.",
         args.runs
     );
     println!();

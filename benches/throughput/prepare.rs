@@ -91,10 +91,11 @@ pub fn prepare(spec: &TaskSpec, n: u64) -> Prepared {
     p
 }
 
-/// One timed pass of compose and of `to_svg` over samples 0..n: (compose s, to_svg s).
-/// Planning (`sampling.unique`) is not included.
-pub fn time_compose(spec: &TaskSpec, n: u64) -> (f64, f64) {
-    let planner = pipeline::planner(spec).unwrap_or_else(|e| die(&spec.name, e));
+/// One timed pass of planning, compose and `to_svg` over samples 0..n, in seconds.
+pub fn time_compose(spec: &TaskSpec, n: u64) -> [f64; 3] {
+    let t = Instant::now();
+    let planner = pipeline::planner(black_box(spec)).unwrap_or_else(|e| die(&spec.name, e));
+    let plan_s = t.elapsed().as_secs_f64();
     let (mut compose_s, mut svg_s) = (0.0, 0.0);
     for i in 0..n {
         let plan = planner.plan(i);
@@ -106,5 +107,5 @@ pub fn time_compose(spec: &TaskSpec, n: u64) -> (f64, f64) {
         svg_s += t1.elapsed().as_secs_f64();
         compose_s += (t1 - t0).as_secs_f64();
     }
-    (compose_s, svg_s)
+    [plan_s, compose_s, svg_s]
 }

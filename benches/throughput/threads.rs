@@ -20,7 +20,7 @@ pub fn run(args: &Args) {
     println!("## 2. Threads: whole suite (tasks/blindtest/, pipeline::build_release)");
     println!();
     println!(
-        "{} tasks; --tasks and --samples do not apply; {} runs per thread count; target speedup >= {TARGET_SPEEDUP}.",
+        "{} tasks; --tasks and --samples do not apply; --runs {} per thread count; target speedup >= {TARGET_SPEEDUP}.",
         suite.tasks.len(),
         args.runs
     );
