@@ -1,0 +1,244 @@
+//! Section 1: the raster limit (parse + render + PNG over ready SVGs) against the build,
+//! one thread, per task.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use blindspot::pipeline::{self, BuildOptions};
+use blindspot::render::{self, Renderer};
+use blindspot::sink::Tally;
+use blindspot::sink::shards::ShardSet;
+use blindspot::spec::TaskSpec;
+
+use crate::args::Args;
+use crate::prepare::{Prepared, Task, prepare, time_compose};
+use crate::stats::{Timing, die, ms, rate_pair, timed};
+
+/// Build ratio to the raster limit that passes.
+const TARGET_RATIO: f64 = 0.85;
+
+/// Measurements of one task.
+struct Measured {
+    stem: String,
+    mode: &'static str,
+    images: u64,
+    prepared: Prepared,
+    /// Planning (`Planner::new`), compose and `to_svg`, one pass per run.
+    plan: Timing,
+    compose: Timing,
+    svg: Timing,
+    raster: Timing,
+    /// Of the raster loop: parse + render seconds and PNG encode seconds, per run.
+    render: Timing,
+    encode: Timing,
+    build: Timing,
+}
+
+/// Runs section 1 and prints its two tables.
+pub fn run(tasks: &[Task], args: &Args) {
+    println!("## 1. Raster limit vs build, 1 thread (target: build/raster >= {TARGET_RATIO})");
+    println!();
+    println!("raster = rasterize (usvg parse + resvg render) + encode_png over pre-composed SVGs;");
+    println!("mode `build` = pipeline::build (everything, into a temp folder); mode `rows` =");
+    println!("sample_rows + ShardSet + Tally for the first N samples (used when --samples caps).");
+    println!("img/s columns: median (best) over --runs {}.", args.runs);
+    println!();
+    println!(
+        "| task | mode | images | raster img/s | build img/s | build/raster | overhead ms/img | pass |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|:---:|");
+    let mut all = Vec::new();
+    for task in tasks {
+        let m = measure(task, args);
+        print_row(&m);
+        all.push(m);
+    }
+    print_total(&all);
+    print_stages(&all);
+}
+
+fn measure(task: &Task, args: &Args) -> Measured {
+    let images = task.samples(args.samples);
+    let full = images == task.spec.images();
+    let prepared = prepare(&task.spec, images);
+    let renderer = Renderer::new();
+    let mut m = Measured {
+        stem: task.stem.clone(),
+        mode: if full { "build" } else { "rows" },
+        images,
+        prepared,
+        plan: Timing::default(),
+        compose: Timing::default(),
+        svg: Timing::default(),
+        raster: Timing::default(),
+        render: Timing::default(),
+        encode: Timing::default(),
+        build: Timing::default(),
+    };
+    warm_up(&renderer, &task.spec, &m.prepared);
+    for _ in 0..args.runs {
+        let (render_s, encode_s) = raster_once(&renderer, &task.spec, &m.prepared);
+        m.raster.push(render_s + encode_s);
+        m.render.push(render_s);
+        m.encode.push(encode_s);
+        m.build.push(match full {
+            true => build_once(&task.spec),
+            false => rows_once(&task.spec, images),
+        });
+        let [plan_s, compose_s, svg_s] = time_compose(&task.spec, images);
+        m.plan.push(plan_s);
+        m.compose.push(compose_s);
+        m.svg.push(svg_s);
+    }
+    m
+}
+
+/// One pass of the raster limit: (parse + render seconds, encode seconds).
+fn raster_once(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) -> (f64, f64) {
+    let compression = spec.output.compression;
+    let (mut render_s, mut encode_s) = (0.0, 0.0);
+    for (svg, &gray) in p.svgs.iter().zip(&p.gray) {
+        let t0 = Instant::now();
+        let pixmap = renderer
+            .rasterize(black_box(svg))
+            .unwrap_or_else(|e| die(&spec.name, e));
+        let t1 = Instant::now();
+        let png =
+            render::encode_png(&pixmap, gray, compression).unwrap_or_else(|e| die(&spec.name, e));
+        black_box(png);
+        encode_s += t1.elapsed().as_secs_f64();
+        render_s += (t1 - t0).as_secs_f64();
+    }
+    (render_s, encode_s)
+}
+
+/// Renders a few samples untimed, so the first run does not pay for cold caches alone.
+fn warm_up(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) {
+    let few = Prepared {
+        svgs: p.svgs.iter().take(4).cloned().collect(),
+        gray: p.gray.iter().take(4).copied().collect(),
+        auto_gray: Vec::new(),
+    };
+    black_box(raster_once(renderer, spec, &few));
+}
+
+/// One real single-threaded build into a fresh temporary folder (removed untimed).
+fn build_once(spec: &TaskSpec) -> f64 {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| die("temp dir", e));
+    let opts = BuildOptions {
+        out_dir: tmp.path().join("dataset"),
+        threads: Some(1),
+        ..Default::default()
+    };
+    let (report, seconds) = timed(|| pipeline::build(spec, &opts));
+    let report = report.unwrap_or_else(|e| die(&spec.name, e));
+    assert_eq!(
+        report.images,
+        spec.images(),
+        "the build rendered every image"
+    );
+    seconds
+}
+
+/// The build's per-sample path for samples 0..n on the calling thread: plan, compose,
+/// render, encode, hash and rows, written to Parquet shards and tallied (no card/manifest).
+fn rows_once(spec: &TaskSpec, n: u64) -> f64 {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| die("temp dir", e));
+    let (rows, seconds) = timed(|| {
+        let renderer = Renderer::new();
+        let planner = pipeline::planner(spec).unwrap_or_else(|e| die(&spec.name, e));
+        let mut shards = ShardSet::new(tmp.path(), "data/", &spec.split);
+        let mut tally = Tally::new();
+        let timings = blindspot::timings::Timings::new(false);
+        for i in 0..n {
+            let rows = pipeline::sample_rows(spec, &renderer, &planner.plan(i), &timings)
+                .unwrap_or_else(|e| die(&spec.name, e));
+            rows.iter().for_each(|r| tally.add(r));
+            shards.write(&rows).unwrap_or_else(|e| die(&spec.name, e));
+        }
+        black_box(shards.finish().unwrap_or_else(|e| die(&spec.name, e)));
+        tally.rows()
+    });
+    assert!(rows >= n, "every sample gave a row");
+    seconds
+}
+
+fn print_row(m: &Measured) {
+    let n = m.images as f64;
+    let (raster, build) = (m.raster.median(), m.build.median());
+    let ratio = raster / build;
+    println!(
+        "| {} | {} | {} | {} | {} | {ratio:.2} | {} | {} |",
+        m.stem,
+        m.mode,
+        m.images,
+        rate_pair(m.images, &m.raster),
+        rate_pair(m.images, &m.build),
+        ms((build - raster) / n),
+        if ratio >= TARGET_RATIO {
+            "yes"
+        } else {
+            "**no**"
+        }
+    );
+}
+
+/// All tasks together: total images over total median seconds.
+fn print_total(all: &[Measured]) {
+    let images: u64 = all.iter().map(|m| m.images).sum();
+    let raster: f64 = all.iter().map(|m| m.raster.median()).sum();
+    let build: f64 = all.iter().map(|m| m.build.median()).sum();
+    let ratio = raster / build;
+    println!(
+        "| **all** | | {images} | {:.0} | {:.0} | {ratio:.2} | {} | {} |",
+        images as f64 / raster,
+        images as f64 / build,
+        ms((build - raster) / images as f64),
+        if ratio >= TARGET_RATIO {
+            "yes"
+        } else {
+            "**no**"
+        }
+    );
+    println!();
+}
+
+/// Where a build's time per image goes (medians; compose and SVG from one untimed pass).
+fn print_stages(all: &[Measured]) {
+    println!("Per-image stage cost, ms (medians of separately timed passes; plan = Planner::new");
+    println!(
+        "(`sampling.unique`) spread over the images; rest = build − the five stages: hashing,"
+    );
+    println!("rows, Parquet, card/manifest, file system, and noise):");
+    println!();
+    println!(
+        "| task | plan | compose | to_svg | parse+render | png encode | rest | build | dominant |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    for m in all {
+        let n = m.images as f64;
+        let stages = [
+            ("plan", m.plan.median() / n),
+            ("compose", m.compose.median() / n),
+            ("to_svg", m.svg.median() / n),
+            ("parse+render", m.render.median() / n),
+            ("png encode", m.encode.median() / n),
+        ];
+        let build = m.build.median() / n;
+        let rest = build - stages.iter().map(|s| s.1).sum::<f64>();
+        let top = stages
+            .iter()
+            .chain([("rest", rest)].iter())
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or("", |s| s.0);
+        let cells: Vec<String> = stages.iter().map(|s| ms(s.1)).collect();
+        println!(
+            "| {} | {} | {} | {} | {top} |",
+            m.stem,
+            cells.join(" | "),
+            ms(rest),
+            ms(build)
+        );
+    }
+    println!();
+}

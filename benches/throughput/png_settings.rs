@@ -1,0 +1,324 @@
+//! Section 3: PNG encoder settings on the same rasterised images — size and time per image.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use blindspot::render::{self, Renderer};
+use blindspot::spec::types::Compression;
+use resvg::tiny_skia::Pixmap;
+
+use crate::args::Args;
+use crate::prepare::{Task, prepare};
+use crate::stats::{Timing, die, ms};
+
+/// Images per task (fewer with `--samples`).
+const MAX_IMAGES: u64 = 40;
+
+/// Filters tried through the `png` crate directly, at the spec's compression.
+const FILTERS: [(png::Filter, &str); 7] = [
+    (png::Filter::NoFilter, "NoFilter"),
+    (png::Filter::Sub, "Sub"),
+    (png::Filter::Up, "Up"),
+    (png::Filter::Avg, "Avg"),
+    (png::Filter::Paeth, "Paeth"),
+    (png::Filter::Adaptive, "Adaptive"),
+    (png::Filter::MinEntropy, "MinEntropy"),
+];
+
+const COMPRESSIONS: [Compression; 3] =
+    [Compression::Fast, Compression::Balanced, Compression::High];
+
+/// One encoder configuration.
+struct Setting {
+    label: String,
+    /// Gray (true) or RGB per image.
+    gray: Vec<bool>,
+    compression: Compression,
+    /// `None`: `render::encode_png` (adaptive filter); `Some`: the `png` crate directly.
+    filter: Option<png::Filter>,
+    is_default: bool,
+}
+
+/// Size and time of one setting over a task's images.
+#[derive(Clone, Default)]
+struct Outcome {
+    bytes_mean: f64,
+    /// Seconds per image, per run.
+    per_image: Timing,
+    first_png: Vec<u8>,
+}
+
+/// Runs section 3: one table per task, then a summary over tasks.
+pub fn run(tasks: &[Task], args: &Args) {
+    println!("## 3. PNG settings (same images, encoded once per run per setting)");
+    println!();
+    println!(
+        "`encode_png` = blindspot's encoder (adaptive filter); `png <Filter>` = the png crate"
+    );
+    println!(
+        "directly at the spec's compression and colour, timing the same RGBA→gray/RGB conversion."
+    );
+    println!(
+        "colour: spec = the spec's policy, auto = gray exactly when the scene is gray, rgb = always RGB."
+    );
+    println!(
+        "ms/img = median over --runs {}. Default (what builds do today) in bold.",
+        args.runs
+    );
+    println!();
+    let mut summary: Vec<(String, f64, f64)> = Vec::new();
+    for task in tasks {
+        for (label, bytes, secs) in run_task(task, args) {
+            match summary.iter_mut().find(|s| s.0 == label) {
+                Some(s) => (s.1, s.2) = (s.1 + bytes, s.2 + secs),
+                None => summary.push((label, bytes, secs)),
+            }
+        }
+    }
+    print_summary(&summary, tasks.len());
+}
+
+/// Measures every setting on one task; returns (label, bytes/img, s/img) per setting.
+fn run_task(task: &Task, args: &Args) -> Vec<(String, f64, f64)> {
+    let n = task.samples(args.samples).min(MAX_IMAGES);
+    let prepared = prepare(&task.spec, n);
+    let renderer = Renderer::new();
+    let pixmaps: Vec<Pixmap> = prepared
+        .svgs
+        .iter()
+        .map(|svg| {
+            renderer
+                .rasterize(svg)
+                .unwrap_or_else(|e| die(&task.stem, e))
+        })
+        .collect();
+    let mpx = pixmaps.iter().map(|p| p.width() * p.height()).sum::<u32>() as f64 / n as f64 / 1e6;
+    let compression = task.spec.output.compression;
+    let settings = settings(&prepared.gray, &prepared.auto_gray, compression);
+    let done = measure_all(&settings, &pixmaps, args.runs);
+    print_task(task, n, mpx, &settings, &done);
+    settings
+        .iter()
+        .zip(&done)
+        .map(|(s, (_, o))| (s.label.clone(), o.bytes_mean, o.per_image.median()))
+        .collect()
+}
+
+/// Colour × compression through `encode_png`, then every filter through `png` directly.
+fn settings(spec_gray: &[bool], auto_gray: &[bool], spec_comp: Compression) -> Vec<Setting> {
+    let colours = [
+        ("spec", spec_gray.to_vec()),
+        ("auto", auto_gray.to_vec()),
+        ("rgb", vec![false; spec_gray.len()]),
+    ];
+    let mut out = Vec::new();
+    for (colour, gray) in &colours {
+        for c in COMPRESSIONS {
+            out.push(Setting {
+                label: format!("encode_png {colour} {}", comp_name(c)),
+                gray: gray.clone(),
+                compression: c,
+                filter: None,
+                is_default: *colour == "spec" && c == spec_comp,
+            });
+        }
+    }
+    for (f, name) in FILTERS {
+        out.push(Setting {
+            label: format!("png {name} spec {}", comp_name(spec_comp)),
+            gray: spec_gray.to_vec(),
+            compression: spec_comp,
+            filter: Some(f),
+            is_default: false,
+        });
+    }
+    out
+}
+
+/// Whether two settings do identical work (e.g. `spec` colour is `rgb` for this task).
+fn same_work(a: &Setting, b: &Setting) -> bool {
+    a.gray == b.gray && a.compression == b.compression && a.filter == b.filter
+}
+
+/// Each setting's outcome, runs outermost so that drift on a busy machine touches every
+/// setting alike; a setting doing the same work as an earlier one reuses its numbers.
+fn measure_all(
+    settings: &[Setting],
+    pixmaps: &[Pixmap],
+    runs: usize,
+) -> Vec<(Option<usize>, Outcome)> {
+    let same: Vec<Option<usize>> = (0..settings.len())
+        .map(|i| (0..i).find(|&j| same_work(&settings[j], &settings[i])))
+        .collect();
+    // Warm-up (untimed), so the first setting does not pay for cold caches alone.
+    pass(&settings[0], pixmaps, &mut Outcome::default());
+    let mut outcomes = vec![Outcome::default(); settings.len()];
+    for _ in 0..runs {
+        for ((s, o), same) in settings.iter().zip(&mut outcomes).zip(&same) {
+            if same.is_none() {
+                pass(s, pixmaps, o);
+            }
+        }
+    }
+    for (i, &j) in same.iter().enumerate() {
+        if let Some(j) = j {
+            outcomes[i] = outcomes[j].clone();
+        }
+    }
+    same.into_iter().zip(outcomes).collect()
+}
+
+/// Encodes every image once, adding the time per image (and, on the first pass, the sizes).
+fn pass(s: &Setting, pixmaps: &[Pixmap], o: &mut Outcome) {
+    let first = o.per_image.runs.is_empty();
+    let mut bytes = 0usize;
+    let start = Instant::now();
+    for (i, (pixmap, &gray)) in pixmaps.iter().zip(&s.gray).enumerate() {
+        let png = encode(s, black_box(pixmap), gray);
+        bytes += png.len();
+        if first && i == 0 {
+            o.first_png.clone_from(&png);
+        }
+        black_box(png);
+    }
+    o.per_image
+        .push(start.elapsed().as_secs_f64() / pixmaps.len() as f64);
+    if first {
+        o.bytes_mean = bytes as f64 / pixmaps.len() as f64;
+    }
+}
+
+fn encode(s: &Setting, pixmap: &Pixmap, gray: bool) -> Vec<u8> {
+    match s.filter {
+        None => render::encode_png(pixmap, gray, s.compression).unwrap_or_else(|e| die("png", e)),
+        Some(f) => encode_direct(pixmap, gray, png_compression(s.compression), f),
+    }
+}
+
+/// What `encode_png` does (RGBA → gray or RGB, 8 bit), with a chosen filter.
+fn encode_direct(pixmap: &Pixmap, gray: bool, c: png::Compression, f: png::Filter) -> Vec<u8> {
+    let data = pixmap.data();
+    let (pixels, colour): (Vec<u8>, _) = if gray {
+        (
+            data.chunks_exact(4).map(luma).collect(),
+            png::ColorType::Grayscale,
+        )
+    } else {
+        let rgb = data.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]);
+        (rgb.collect(), png::ColorType::Rgb)
+    };
+    let mut out = Vec::with_capacity(pixels.len() / 8 + 1024);
+    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    enc.set_color(colour);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(c);
+    enc.set_filter(f);
+    let mut writer = enc.write_header().unwrap_or_else(|e| die("png", e));
+    writer
+        .write_image_data(&pixels)
+        .unwrap_or_else(|e| die("png", e));
+    writer.finish().unwrap_or_else(|e| die("png", e));
+    out
+}
+
+/// The luma formula of `render::encode_png` (BT.601, exact for gray pixels).
+fn luma(p: &[u8]) -> u8 {
+    if p[0] == p[1] && p[1] == p[2] {
+        return p[0];
+    }
+    ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500) / 1000) as u8
+}
+
+fn png_compression(c: Compression) -> png::Compression {
+    match c {
+        Compression::Fast => png::Compression::Fast,
+        Compression::Balanced => png::Compression::Balanced,
+        Compression::High => png::Compression::High,
+    }
+}
+
+fn comp_name(c: Compression) -> &'static str {
+    match c {
+        Compression::Fast => "fast",
+        Compression::Balanced => "balanced",
+        Compression::High => "high",
+    }
+}
+
+/// "gray", "rgb" or "k/n gray".
+fn pixel_format(gray: &[bool]) -> String {
+    let g = gray.iter().filter(|&&g| g).count();
+    match g {
+        0 => "rgb".into(),
+        _ if g == gray.len() => "gray".into(),
+        _ => format!("{g}/{} gray", gray.len()),
+    }
+}
+
+/// One task's table; `done` holds each setting's outcome and the earlier setting doing the
+/// same work, if any (its numbers are reused, not measured again).
+fn print_task(
+    task: &Task,
+    n: u64,
+    mpx: f64,
+    settings: &[Setting],
+    done: &[(Option<usize>, Outcome)],
+) {
+    let d = settings
+        .iter()
+        .position(|s| s.is_default)
+        .expect("one default");
+    let base = &done[d].1;
+    println!("### {} ({n} images, mean {mpx:.2} Mpx)", task.stem);
+    println!();
+    println!("| setting | pixels | bytes/img | ms/img | size vs default | time vs default |");
+    println!("|---|---|---:|---:|---:|---:|");
+    for (s, (same, o)) in settings.iter().zip(done) {
+        let label = match (s.is_default, same) {
+            (true, _) => format!("**{} (default)**", s.label),
+            (false, Some(j)) => format!("{} (= {})", s.label, settings[*j].label),
+            (false, None) => s.label.clone(),
+        };
+        println!(
+            "| {label} | {} | {:.0} | {} | {:.2} | {:.2} |",
+            pixel_format(&s.gray),
+            o.bytes_mean,
+            ms(o.per_image.median()),
+            o.bytes_mean / base.bytes_mean,
+            o.per_image.median() / base.per_image.median()
+        );
+    }
+    let adaptive = settings
+        .iter()
+        .zip(done)
+        .find(|(s, _)| s.filter == Some(png::Filter::Adaptive));
+    let same = adaptive.is_some_and(|(_, (_, o))| o.first_png == base.first_png);
+    println!();
+    println!("`png Adaptive` gives the same bytes as the default encode_png: {same}");
+    println!();
+}
+
+/// Totals over tasks: one mean-sized image of each task.
+fn print_summary(summary: &[(String, f64, f64)], tasks: usize) {
+    let Some(base) = summary
+        .iter()
+        .find(|s| s.0.starts_with("encode_png spec fast"))
+    else {
+        return;
+    };
+    println!("### All {tasks} tasks: sum over tasks of the per-image means");
+    println!();
+    println!(
+        "| setting | bytes | ms | size vs encode_png spec fast | time vs encode_png spec fast |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for (label, bytes, secs) in summary {
+        println!(
+            "| {label} | {bytes:.0} | {} | {:.2} | {:.2} |",
+            ms(*secs),
+            bytes / base.1,
+            secs / base.2
+        );
+    }
+    println!();
+}
