@@ -78,7 +78,7 @@ impl Work<'_> {
         let spec = self.tasks[job.task];
         let planner = &self.planners[job.task];
         let tmp = Spool::chunk_tmp_rel(&spec.task_id, job.chunk);
-        let mut writer = ShardWriter::create(self.spool.root(), &tmp)?;
+        let mut writer = ShardWriter::create_scratch(self.spool.root(), &tmp)?;
         for index in chunk_samples(job.chunk, spec.images()) {
             let plan = planner.plan(index);
             let rows = sample_rows(spec, self.renderer, &plan, &self.feedback.timings)?;

@@ -67,6 +67,20 @@ impl ShardWriter {
     /// `rel_path` must be `/`-separated and relative, e.g.
     /// `data/valid-00000-of-00001.parquet` (see [`super::shard_path`]).
     pub fn create(root: &Path, rel_path: &str) -> Result<Self, SinkError> {
+        Self::create_with(
+            root,
+            rel_path,
+            Compression::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?),
+        )
+    }
+
+    /// Like [`ShardWriter::create`] with another codec, for scratch files that are read
+    /// back and rewritten (a build's spool), where compression effort is wasted work.
+    pub fn create_scratch(root: &Path, rel_path: &str) -> Result<Self, SinkError> {
+        Self::create_with(root, rel_path, Compression::UNCOMPRESSED)
+    }
+
+    fn create_with(root: &Path, rel_path: &str, codec: Compression) -> Result<Self, SinkError> {
         let full_path = resolve(root, rel_path)?;
         create_parent(&full_path)?;
         let file = File::create(&full_path)
@@ -75,7 +89,7 @@ impl ShardWriter {
         let writer = ArrowWriter::try_new(
             HashingWriter::new(file),
             Arc::clone(&schema),
-            Some(writer_properties()?),
+            Some(writer_properties(codec)?),
         )
         .map_err(|e| SinkError::from(e).context(rel_path))?;
         Ok(Self {
@@ -151,13 +165,13 @@ impl ShardWriter {
 }
 
 /// The fixed writer settings described in the module docs.
-fn writer_properties() -> Result<WriterProperties, SinkError> {
+fn writer_properties(codec: Compression) -> Result<WriterProperties, SinkError> {
     let image_bytes = ColumnPath::from(vec!["image".to_owned(), "bytes".to_owned()]);
     let hf = KeyValue::new(HF_METADATA_KEY.to_owned(), features_json().to_string());
     Ok(WriterProperties::builder()
         .set_created_by(CREATED_BY.to_owned())
         .set_max_row_group_row_count(Some(ROWS_PER_ROW_GROUP))
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?))
+        .set_compression(codec)
         .set_column_dictionary_enabled(image_bytes.clone(), false)
         .set_column_encoding(image_bytes.clone(), Encoding::PLAIN)
         .set_column_statistics_enabled(image_bytes, EnabledStatistics::None)
