@@ -89,3 +89,32 @@ fn missing_spec_is_an_io_error_with_exit_code_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read spec"));
 }
+
+#[test]
+fn build_reports_progress_and_stage_timings_and_quiet_silences_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ds");
+    let out = out.to_str().unwrap();
+    let spec = "tests/fixtures/valid/minimal.yaml";
+    let o = blindspot(&["build", spec, "--out", out, "--timings"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    // Not a terminal: plain lines instead of a bar, ending with the totals.
+    assert!(stderr.contains("progress: done, 3 images in"), "{stderr}");
+    assert!(stderr.contains("built 3 images, 3 rows"), "{stderr}");
+    for stage in [
+        "expand", "scene", "svg", "raster", "encode", "write", "total", "wall",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with(stage)),
+            "{stage} row in {stderr}"
+        );
+    }
+    let o = blindspot(&["build", spec, "--out", out, "--quiet"]);
+    assert!(o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "",
+        "--quiet prints nothing"
+    );
+}
