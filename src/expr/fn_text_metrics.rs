@@ -72,6 +72,28 @@ pub fn set_text_metrics(m: &'static dyn TextMetrics) {
     let _ = METRICS.set(m);
 }
 
+/// The metrics evaluation uses: the registered ones (in unit tests, a per-thread override
+/// first, so tests with fake metrics do not depend on which test registered first).
+fn current() -> Option<&'static dyn TextMetrics> {
+    #[cfg(test)]
+    if let Some(m) = TEST_METRICS.with(std::cell::Cell::get) {
+        return Some(m);
+    }
+    METRICS.get().copied()
+}
+
+#[cfg(test)]
+thread_local! {
+    static TEST_METRICS: std::cell::Cell<Option<&'static dyn TextMetrics>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Makes `m` the metrics of the calling thread's evaluations (unit tests only).
+#[cfg(test)]
+pub(crate) fn set_thread_metrics(m: &'static dyn TextMetrics) {
+    TEST_METRICS.with(|c| c.set(Some(m)));
+}
+
 /// The registered metrics, or the "not available" error.
 fn require(
     a: &Args<'_, '_>,
@@ -121,7 +143,7 @@ fn layout(a: &Args<'_, '_>, st: &mut State<'_>, font: usize) -> Result<TextLayou
         ));
     }
     let weight = weight(a, font + 2)?;
-    let metrics = require(a, METRICS.get().copied())?;
+    let metrics = require(a, current())?;
     st.charge_n(text.chars().count().saturating_add(1), a.span)?;
     let out = metrics
         .layout(text, family, weight, size)

@@ -4,8 +4,6 @@
 //! [`install_fake`]; no other test in this binary may register metrics. (The "not
 //! available" error is tested next to `require` in `fn_text_metrics.rs`.)
 
-use std::sync::Once;
-
 use super::*;
 
 /// Monospace metrics: every character advances `size / 2` (`0.6 * size` at weight >= 600),
@@ -64,24 +62,12 @@ impl TextMetrics for Fake {
     }
 }
 
-/// Metrics that must never be used: registered second, so ignored.
-struct Other;
-
-impl TextMetrics for Other {
-    fn layout(&self, _: &str, _: &str, _: u16, _: f64) -> Result<TextLayout, String> {
-        Err("the second registration was used".to_string())
-    }
-}
-
 static FAKE: Fake = Fake;
-static OTHER: Other = Other;
 
+/// The fake metrics for this test's thread: other unit tests in the same process register
+/// the real bundled metrics process-wide, in an order that varies from run to run.
 fn install_fake() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        set_text_metrics(&FAKE);
-        set_text_metrics(&OTHER); // ignored: the first registration stays
-    });
+    crate::expr::fn_text_metrics::set_thread_metrics(&FAKE);
 }
 
 fn tev(src: &str) -> Value {
