@@ -112,8 +112,9 @@ impl<'a> Planner<'a> {
         let mut skips = Vec::new();
         if !spec.sampling.unique.is_empty() && range.start < range.end {
             let last_repeat = (range.end - 1) / base;
+            let keys = key_representatives(spec);
             for repeat in first_repeat..=last_repeat {
-                skips.push(compose::unique_skips(spec, repeat)?);
+                skips.push(compose::unique_skips(spec, &keys, repeat)?);
             }
         }
         Ok(Self {

@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{root, tree_bytes};
+use common::{assert_same_tree, root};
 
 /// A small two-task suite stands in for BlindTest (the examples take SPEC from the env),
 /// repeated so that every shard gets chunks of both tasks.
@@ -54,14 +54,6 @@ fn single_build(dir: &Path) -> PathBuf {
     ]);
     assert!(o.status.success());
     out
-}
-
-fn assert_same_tree(a: &Path, b: &Path) {
-    let (ta, tb) = (tree_bytes(a), tree_bytes(b));
-    assert_eq!(ta.len(), tb.len());
-    for (x, y) in ta.iter().zip(&tb) {
-        assert!(x == y, "{} differs", x.0);
-    }
 }
 
 /// The first container of a Job manifest: its `env` (name → value) and its shell script.

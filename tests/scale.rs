@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{ReadRow, blindspot, read_parquet, tree_bytes};
+use common::{ReadRow, assert_same_tree, blindspot, read_parquet};
 
 const MIX: &str = "tests/fixtures/valid/export-mix";
 
@@ -51,15 +51,6 @@ fn same_rows(a: &[ReadRow], b: &[ReadRow]) -> bool {
                 y.seed,
             )
         })
-}
-
-fn assert_same_tree(a: &Path, b: &Path) {
-    let (ta, tb) = (tree_bytes(a), tree_bytes(b));
-    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&ta), names(&tb));
-    for (x, y) in ta.iter().zip(&tb) {
-        assert!(x.1 == y.1, "{} differs", x.0);
-    }
 }
 
 /// Builds the three shards of a spec (with `extra` flags) into `dir/s0..s2`.

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 
 use super::eval::{ComposeError, Evaluator, Layer};
 use super::{base_scope, eval_named};
-use crate::expand::{SamplePlan, key_representatives, plan};
+use crate::expand::{SamplePlan, plan};
 use crate::expr::{Budget, DEFAULT_STEPS, Value};
 use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
@@ -150,12 +150,16 @@ fn uniqueness_failure(spec: &TaskSpec, why: &str) -> ComposeError {
 
 /// For every seed key of copy `repeat` in order, the number of accepted draws to skip so
 /// that its values of the `unique` expressions are not all taken by earlier keys of the same
-/// copy. Errors carry the sample index.
-pub fn unique_skips(spec: &TaskSpec, repeat: u64) -> Result<Vec<u32>, (u64, ComposeError)> {
+/// copy. `keys` is [`crate::expand::key_representatives`] of the spec. Errors carry the sample index.
+pub fn unique_skips(
+    spec: &TaskSpec,
+    keys: &[u64],
+    repeat: u64,
+) -> Result<Vec<u32>, (u64, ComposeError)> {
     let mut seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); spec.sampling.unique.len()];
     let mut skips = Vec::new();
     let offset = repeat * spec.base_images();
-    for index in key_representatives(spec).into_iter().map(|i| i + offset) {
+    for index in keys.iter().map(|i| i + offset) {
         let p = plan(spec, index);
         let mut rng = SampleRng::new(p.seed);
         let mut budget = Budget::new(DEFAULT_STEPS);

@@ -152,15 +152,7 @@ impl Spool {
 
 /// `<parent>/.<name>.partial` for a target `<parent>/<name>`.
 pub fn spool_dir(target: &Path) -> PathBuf {
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dataset".into());
-    parent.join(format!(".{name}.partial"))
+    super::staging::hidden_sibling(target, "partial")
 }
 
 #[cfg(test)]

@@ -16,15 +16,7 @@ pub(crate) struct Staging {
 
 impl Staging {
     pub(crate) fn create(target: &Path) -> Result<Self, Failure> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "dataset".into());
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = hidden_sibling(target, &format!("tmp-{}", std::process::id()));
         let io = |e: std::io::Error| Failure::Io(format!("cannot create {} ({e})", tmp.display()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(io)?;
@@ -64,4 +56,18 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// `<parent>/.<name>.<suffix>` for a target `<parent>/<name>`: working folders live beside
+/// the target (same file system, so publishing is one rename) and hidden.
+pub(crate) fn hidden_sibling(target: &Path, suffix: &str) -> PathBuf {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dataset".into());
+    parent.join(format!(".{name}.{suffix}"))
 }

@@ -210,3 +210,13 @@ pub fn tree_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
+
+/// Asserts two folders hold the same files with the same bytes.
+pub fn assert_same_tree(a: &Path, b: &Path) {
+    let (ta, tb) = (tree_bytes(a), tree_bytes(b));
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ta), names(&tb));
+    for (x, y) in ta.iter().zip(&tb) {
+        assert!(x.1 == y.1, "{} differs", x.0);
+    }
+}
