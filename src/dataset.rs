@@ -113,14 +113,15 @@ impl Dataset {
     /// Opens a release folder by its `manifest.json`.
     pub fn open(root: &Path) -> Result<Self, String> {
         let path = root.join("manifest.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let file = File::open(&path).map_err(|e| {
             format!(
                 "{}: {e} (is this a release folder built by blindspot?)",
                 path.display()
             )
         })?;
-        let head: ManifestHead =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Streamed: the per-row list, which grows with the dataset, is skipped, not held.
+        let head: ManifestHead = serde_json::from_reader(std::io::BufReader::new(file))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let (data_files, data_sha256) = head
             .files
             .into_iter()

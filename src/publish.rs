@@ -184,7 +184,7 @@ pub fn write_docs(
     files.extend([readme, croissant]);
     files.extend(write_scoring(&formats, root)?);
     let manifest = Manifest::new(header(rel), tally.finish()?, files);
-    sink::write_text_file(root, "manifest.json", &sink::render_manifest(&manifest))?;
+    sink::write_manifest(root, &manifest)?;
     Ok(())
 }
 

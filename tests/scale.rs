@@ -235,12 +235,11 @@ fn an_interrupted_build_resumes_without_redoing_finished_chunks() {
         .unwrap();
     let finished = |d: &Path| {
         std::fs::read_dir(d).map_or(0, |r| {
+            // A chunk is done once its Parquet file has its final name (renamed last).
             r.filter(|e| {
-                !e.as_ref()
-                    .unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .contains("tmp")
+                let name = e.as_ref().unwrap().file_name();
+                let name = name.to_string_lossy();
+                name.ends_with(".parquet") && !name.contains("tmp")
             })
             .count()
         })

@@ -153,7 +153,7 @@ fn rows_once(spec: &TaskSpec, n: u64) -> f64 {
         for i in 0..n {
             let rows = pipeline::sample_rows(spec, &renderer, &planner.plan(i), &timings)
                 .unwrap_or_else(|e| die(&spec.name, e));
-            rows.iter().for_each(|r| tally.add(r));
+            tally.add_all(&rows).expect("tally");
             shards.write(&rows).unwrap_or_else(|e| die(&spec.name, e));
         }
         black_box(shards.finish().unwrap_or_else(|e| die(&spec.name, e)));

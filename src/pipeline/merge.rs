@@ -18,8 +18,9 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::assemble::{self, Piece};
 use super::spool::Identity;
-use super::{BuildOptions, BuildReport, Failure, Slice, Staging, assemble};
+use super::{BuildOptions, BuildReport, Failure, Scratch, Slice, Staging};
 use crate::diag::Diagnostic;
 use crate::publish::Release;
 use crate::sink::{self, FileSummary, SinkError, Tally};
@@ -107,17 +108,21 @@ pub fn merge(
         verify_files(dir, record)?;
     }
     let staging = Staging::create(&opts.out_dir)?;
+    let scratch = Scratch::create(&opts.out_dir, "tally")?;
     let timings = Timings::new(opts.timings);
-    let mut tally = Tally::new();
+    let mut tally = Tally::spilling_to(scratch.path())?;
     let mut files = Vec::new();
     for t in &rel.tasks {
-        let pieces: Vec<PathBuf> = slices
+        let pieces: Vec<Piece> = slices
             .iter()
             .flat_map(|(dir, r)| {
                 r.files
                     .iter()
                     .filter(|f| f.task_id == t.task_id)
-                    .map(move |f| dir.join(&f.path))
+                    .map(move |f| Piece {
+                        data: dir.join(&f.path),
+                        facts: None,
+                    })
             })
             .collect();
         let writer = super::shard_set(rel, t, staging.path(), opts);

@@ -27,6 +27,8 @@ pub mod staging;
 pub mod work;
 
 use std::path::{Path, PathBuf};
+
+use assemble::Piece;
 use std::time::Instant;
 
 use crate::compose::{self, ComposeError, Sample};
@@ -44,7 +46,7 @@ use crate::spec::locate::locate_path;
 use crate::timings::{Stage, Timings};
 
 pub use slice::Slice;
-pub(crate) use staging::Staging;
+pub(crate) use staging::{Scratch, Staging};
 
 /// Why a command failed: the spec (exit 1) or the environment (exit 2).
 #[derive(Debug)]
@@ -219,13 +221,14 @@ fn publish(
     timings: &Timings,
 ) -> Result<u64, Failure> {
     let staging = Staging::create(&opts.out_dir)?;
-    let mut tally = Tally::new();
+    let scratch = Scratch::create(&opts.out_dir, "tally")?;
+    let mut tally = Tally::spilling_to(scratch.path())?;
     let mut files = Vec::new();
     for t in &rel.tasks {
-        let pieces: Vec<PathBuf> = opts
+        let pieces: Vec<Piece> = opts
             .slice
             .chunks(t.images())
-            .map(|c| spool.chunk_path(&t.task_id, c))
+            .map(|c| spool.piece(&t.task_id, c))
             .collect();
         let writer = shard_set(rel, t, staging.path(), opts);
         files.extend(assemble::assemble_task(

@@ -19,13 +19,14 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Failure;
+use super::assemble::Piece;
 use crate::publish::Release;
 
 /// Samples per chunk: the unit of parallel work and of resuming.
 pub const CHUNK: u64 = 100;
 
 /// Format tag of `build.json`.
-const FORMAT: &str = "blindspot-partial-v1";
+const FORMAT: &str = "blindspot-partial-v2";
 
 /// What a build produces, as far as the spooled chunks are concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -131,17 +132,48 @@ impl Spool {
         self.dir.join(Self::chunk_rel(task_id, chunk))
     }
 
-    /// Whether the chunk was finished by this or an earlier run.
-    pub fn is_done(&self, task_id: &str, chunk: u64) -> bool {
-        self.chunk_path(task_id, chunk).is_file()
+    /// Path of a finished chunk's facts file (its rows' facts, for the tally).
+    pub fn facts_path(&self, task_id: &str, chunk: u64) -> PathBuf {
+        self.dir.join(format!("spool/{task_id}/{chunk:06}.facts"))
     }
 
-    /// Marks a chunk written under its temporary name as finished.
+    /// Path a chunk's facts are written under before the chunk is complete.
+    pub fn facts_tmp_path(&self, task_id: &str, chunk: u64) -> PathBuf {
+        self.dir
+            .join(format!("spool/{task_id}/{chunk:06}.tmp.facts"))
+    }
+
+    /// A finished chunk as a piece for assembly.
+    pub fn piece(&self, task_id: &str, chunk: u64) -> Piece {
+        Piece {
+            data: self.chunk_path(task_id, chunk),
+            facts: Some(self.facts_path(task_id, chunk)),
+        }
+    }
+
+    /// Whether the chunk was finished by this or an earlier run.
+    pub fn is_done(&self, task_id: &str, chunk: u64) -> bool {
+        self.chunk_path(task_id, chunk).is_file() && self.facts_path(task_id, chunk).is_file()
+    }
+
+    /// Marks a chunk written under its temporary names as finished: the facts first, then
+    /// the Parquet file, whose final name is what marks the chunk done.
     pub fn commit_chunk(&self, task_id: &str, chunk: u64) -> Result<(), Failure> {
-        let from = self.dir.join(Self::chunk_tmp_rel(task_id, chunk));
-        let to = self.chunk_path(task_id, chunk);
-        std::fs::rename(&from, &to)
-            .map_err(|e| Failure::Io(format!("cannot finish {} ({e})", to.display())))
+        let renames = [
+            (
+                self.facts_tmp_path(task_id, chunk),
+                self.facts_path(task_id, chunk),
+            ),
+            (
+                self.dir.join(Self::chunk_tmp_rel(task_id, chunk)),
+                self.chunk_path(task_id, chunk),
+            ),
+        ];
+        for (from, to) in renames {
+            std::fs::rename(&from, &to)
+                .map_err(|e| Failure::Io(format!("cannot finish {} ({e})", to.display())))?;
+        }
+        Ok(())
     }
 
     /// Deletes the spool (after publishing, or when the spec failed).
@@ -167,6 +199,11 @@ mod tests {
         let chunk = spool.chunk_path("t", 0);
         std::fs::create_dir_all(chunk.parent().unwrap()).unwrap();
         std::fs::write(&chunk, b"x").unwrap();
+        assert!(
+            !spool.is_done("t", 0),
+            "a chunk is done only with its facts"
+        );
+        std::fs::write(spool.facts_path("t", 0), b"x").unwrap();
         assert!(Spool::open(&target, "{\"a\":1}").unwrap().is_done("t", 0));
         let other = Spool::open(&target, "{\"a\":2}").unwrap();
         assert!(!other.is_done("t", 0), "chunks of another build are gone");

@@ -58,6 +58,35 @@ impl Drop for Staging {
     }
 }
 
+/// A working folder for files that never become part of the release (the tally's row logs),
+/// beside the target; removed on drop, whatever happened.
+pub(crate) struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    /// `<parent>/.<name>.<what>-<pid>`, emptied if it exists.
+    pub(crate) fn create(target: &Path, what: &str) -> Result<Self, Failure> {
+        let dir = hidden_sibling(target, &format!("{what}-{}", std::process::id()));
+        let io = |e: std::io::Error| Failure::Io(format!("cannot create {} ({e})", dir.display()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io)?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        Ok(Self { dir })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// `<parent>/.<name>.<suffix>` for a target `<parent>/<name>`: working folders live beside
 /// the target (same file system, so publishing is one rename) and hidden.
 pub(crate) fn hidden_sibling(target: &Path, suffix: &str) -> PathBuf {

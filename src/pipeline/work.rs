@@ -4,7 +4,9 @@
 //! - Workers take chunks in job order from one shared counter; a chunk is rendered by one
 //!   worker, sample after sample, and written to its own file, so no ordering between
 //!   threads is ever needed and the bytes do not depend on the thread count.
-//! - Memory per worker is one sample plus one Parquet row group.
+//! - Memory per worker is one sample plus one Parquet row group. Chunks are written with
+//!   the release's Parquet settings (compressed here, in parallel), with their rows' facts
+//!   beside them, so that assembly copies their row groups instead of re-encoding them.
 //! - Errors are reported deterministically: after a failure in job `j`, no job after `j`
 //!   starts, jobs before it still finish, and the error of the earliest failing job (its
 //!   first failing sample) is the one returned.
@@ -18,6 +20,7 @@ use super::{Failure, Feedback, sample_rows};
 use crate::expand::Planner;
 use crate::render::Renderer;
 use crate::sink::ShardWriter;
+use crate::sink::facts::FactsWriter;
 use crate::spec::TaskSpec;
 use crate::timings::Stage;
 
@@ -78,18 +81,22 @@ impl Work<'_> {
         let spec = self.tasks[job.task];
         let planner = &self.planners[job.task];
         let tmp = Spool::chunk_tmp_rel(&spec.task_id, job.chunk);
-        let mut writer = ShardWriter::create_scratch(self.spool.root(), &tmp)?;
+        let mut writer = ShardWriter::create(self.spool.root(), &tmp)?;
+        let mut facts = FactsWriter::create(&self.spool.facts_tmp_path(&spec.task_id, job.chunk))?;
+        let timings = &self.feedback.timings;
         for index in chunk_samples(job.chunk, spec.images()) {
             let plan = planner.plan(index);
-            let rows = sample_rows(spec, self.renderer, &plan, &self.feedback.timings)?;
-            self.feedback
-                .timings
-                .time(Stage::Write, || writer.write(&rows))?;
+            let rows = sample_rows(spec, self.renderer, &plan, timings)?;
+            timings.time(Stage::Write, || {
+                facts.write(&rows)?;
+                writer.write(&rows)
+            })?;
             self.feedback.progress.inc(1);
         }
-        self.feedback
-            .timings
-            .time(Stage::Write, || writer.finish())?;
+        timings.time(Stage::Write, || {
+            facts.finish()?;
+            writer.finish()
+        })?;
         self.spool.commit_chunk(&spec.task_id, job.chunk)
     }
 }

@@ -91,7 +91,7 @@ fn write_sample_dataset(root: &Path) -> Manifest {
     let mut shard = ShardWriter::create(root, &shard_path(SPLIT, 0, 1)).unwrap();
     for chunk in rows.chunks(41) {
         shard.write(chunk).unwrap();
-        tally.add_all(chunk);
+        tally.add_all(chunk).unwrap();
     }
     let files = vec![shard.finish().unwrap()];
     let card = render_card(&card_info(&tally, files.clone()));
@@ -101,7 +101,7 @@ fn write_sample_dataset(root: &Path) -> Manifest {
     let mut all_files = files;
     all_files.extend([readme, croissant]);
     let manifest = Manifest::new(header(), tally.finish().unwrap(), all_files);
-    write_text_file(root, "manifest.json", &render_manifest(&manifest)).unwrap();
+    write_manifest(root, &manifest).unwrap();
     manifest
 }
 
@@ -132,7 +132,7 @@ fn sample_dataset_is_consistent() {
     let card = fs::read_to_string(root.join("README.md")).unwrap();
     assert!(card.contains("    num_examples: 250\n"));
     let on_disk = fs::read_to_string(root.join("manifest.json")).unwrap();
-    assert_eq!(on_disk, render_manifest(&manifest));
+    assert_eq!(on_disk, render_manifest(&manifest).unwrap());
 
     // A second build into a fresh folder gives identical bytes everywhere.
     let again = tempfile::tempdir().unwrap();

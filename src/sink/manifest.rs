@@ -23,12 +23,15 @@
 //!   digest = hashlib.sha256(body.encode()).hexdigest()
 //!   ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::card::TaskCount;
+use super::facts::RowFacts;
+use super::spill::{RecordLog, RowRecords, SORT_BUDGET_BYTES, SortedLines};
 use super::{FileSummary, Row, SinkError, hex};
 
 /// Value of the manifest's `format` key.
@@ -155,7 +158,7 @@ pub struct RowStats {
     /// Counts per task and in total.
     pub counts: Counts,
     /// Per-row records in insertion order.
-    pub rows: Vec<ManifestRow>,
+    pub rows: RowRecords,
     /// Content digest (see the module docs).
     pub content_digest: String,
 }
@@ -189,7 +192,7 @@ pub struct Manifest {
     /// Row counts.
     pub counts: Counts,
     /// Per-row ids, image hashes and answers.
-    pub rows: Vec<ManifestRow>,
+    pub rows: RowRecords,
     /// Order-independent digest over row content (see the module docs).
     pub content_digest: String,
 }
@@ -226,11 +229,23 @@ fn is_one(n: &u64) -> bool {
 }
 
 /// Pretty-printed JSON (two-space indent) with a trailing newline.
-pub fn render_manifest(m: &Manifest) -> String {
-    // Cannot fail: every map key is a string and no value has a fallible Serialize.
-    let mut s = serde_json::to_string_pretty(m).expect("manifest serialises infallibly");
-    s.push('\n');
-    s
+pub fn render_manifest(m: &Manifest) -> Result<String, SinkError> {
+    let mut out = Vec::new();
+    write_json(m, &mut out)?;
+    String::from_utf8(out).map_err(|e| SinkError::new(e.to_string()))
+}
+
+/// Writes `root/manifest.json` as [`render_manifest`] would render it, streaming the rows
+/// from the tally's log instead of building the text in memory.
+pub fn write_manifest(root: &Path, m: &Manifest) -> Result<FileSummary, SinkError> {
+    super::write_streamed(root, "manifest.json", |w| write_json(m, w))
+}
+
+fn write_json(m: &Manifest, w: &mut impl std::io::Write) -> Result<(), SinkError> {
+    serde_json::to_writer_pretty(&mut *w, m)
+        .map_err(|e| SinkError::new(format!("manifest.json: {e}")))?;
+    w.write_all(b"\n")?;
+    Ok(())
 }
 
 /// One line of the content digest input, including its trailing `\n`.
@@ -262,7 +277,8 @@ fn escape(s: &str) -> String {
 #[derive(Debug, Default)]
 struct TaskTally {
     label: String,
-    images: BTreeSet<String>,
+    images: u64,
+    last_image: String,
     rows: u64,
     per_groundtruth: BTreeMap<String, u64>,
     per_prompt: BTreeMap<String, BTreeMap<String, u64>>,
@@ -271,24 +287,58 @@ struct TaskTally {
 
 /// Accumulates row statistics while rows stream to the Parquet writer; feeds
 /// both the card ([`Tally::task_counts`]) and the manifest ([`Tally::finish`]).
-/// Keeps only ids, hashes, prompts, answers and image names, never image bytes.
-#[derive(Debug, Default)]
+/// Keeps counts in memory and the per-row records (ids, hashes, answers, digest lines) in
+/// [`super::spill`] logs: in memory by default, in files with [`Tally::spilling_to`], which
+/// keeps memory flat however many rows a build has.
+///
+/// Rows of one image must be added one after another (as builds write them): images are
+/// counted as changes of `image_path` within a task.
+#[derive(Debug)]
 pub struct Tally {
     tasks: BTreeMap<String, TaskTally>,
-    /// (id, digest line, manifest row) in insertion order.
-    entries: Vec<(String, String, ManifestRow)>,
+    records: RecordLog,
+    digest: SortedLines,
     label_conflict: Option<String>,
     arrow_bytes: u64,
 }
 
+impl Default for Tally {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Tally {
-    /// An empty tally.
+    /// An empty tally that keeps its records in memory.
     pub fn new() -> Self {
-        Self::default()
+        let records = RecordLog::new(None).expect("an in-memory log cannot fail");
+        Self::with_logs(records, SortedLines::new(None, SORT_BUDGET_BYTES))
+    }
+
+    /// An empty tally that writes its records into files in `dir` (which the caller
+    /// creates and removes once the manifest is written).
+    pub fn spilling_to(dir: &Path) -> Result<Self, SinkError> {
+        let digest = SortedLines::new(Some(dir), SORT_BUDGET_BYTES);
+        Ok(Self::with_logs(RecordLog::new(Some(dir))?, digest))
+    }
+
+    fn with_logs(records: RecordLog, digest: SortedLines) -> Self {
+        Self {
+            tasks: BTreeMap::new(),
+            records,
+            digest,
+            label_conflict: None,
+            arrow_bytes: 0,
+        }
     }
 
     /// Records one row.
-    pub fn add(&mut self, row: &Row) {
+    pub fn add(&mut self, row: &Row) -> Result<(), SinkError> {
+        self.add_facts(&RowFacts::of(row))
+    }
+
+    /// Records one row from its facts (for rows whose image is not at hand).
+    pub fn add_facts(&mut self, row: &RowFacts) -> Result<(), SinkError> {
         let task = self.tasks.entry(row.task_id.clone()).or_default();
         if task.rows == 0 {
             task.label.clone_from(&row.task);
@@ -298,38 +348,32 @@ impl Tally {
                 row.task_id, task.label, row.task
             ));
         }
-        let arrow_bytes = arrow_row_bytes(row);
         task.rows += 1;
-        task.arrow_bytes += arrow_bytes;
-        task.images.insert(row.image_path.clone());
-        *task
-            .per_groundtruth
-            .entry(row.groundtruth.clone())
-            .or_default() += 1;
-        *task
-            .per_prompt
-            .entry(row.prompt_id.clone())
-            .or_default()
-            .entry(row.groundtruth.clone())
-            .or_default() += 1;
+        task.arrow_bytes += row.arrow_bytes;
+        if task.images == 0 || task.last_image != row.image_path {
+            task.images += 1;
+            task.last_image.clone_from(&row.image_path);
+        }
+        count_answer(task, row);
         let line = content_digest_line(&row.id, &row.image_sha256, &row.prompt, &row.groundtruth);
-        let record = ManifestRow {
+        self.digest.push(row.id.clone(), line)?;
+        self.records.push(ManifestRow {
             id: row.id.clone(),
             image_sha256: row.image_sha256.clone(),
             groundtruth: row.groundtruth.clone(),
-        };
-        self.entries.push((row.id.clone(), line, record));
-        self.arrow_bytes += arrow_bytes;
+        })?;
+        self.arrow_bytes += row.arrow_bytes;
+        Ok(())
     }
 
     /// Records several rows.
-    pub fn add_all(&mut self, rows: &[Row]) {
-        rows.iter().for_each(|r| self.add(r));
+    pub fn add_all(&mut self, rows: &[Row]) -> Result<(), SinkError> {
+        rows.iter().try_for_each(|r| self.add(r))
     }
 
     /// Rows recorded so far.
     pub fn rows(&self) -> u64 {
-        self.entries.len() as u64
+        self.tasks.values().map(|t| t.rows).sum()
     }
 
     /// In-memory Arrow size of the recorded rows: what `pyarrow.Table.nbytes`
@@ -346,7 +390,7 @@ impl Tally {
             .map(|(task_id, t)| TaskCount {
                 label: t.label.clone(),
                 task_id: task_id.clone(),
-                images: t.images.len() as u64,
+                images: t.images,
                 rows: t.rows,
                 arrow_bytes: t.arrow_bytes,
             })
@@ -359,13 +403,13 @@ impl Tally {
         if let Some(conflict) = self.label_conflict {
             return Err(SinkError::new(conflict));
         }
-        let content_digest = digest_sorted(&self.entries)?;
+        let content_digest = digest_sorted(self.digest)?;
         let per_task: BTreeMap<String, TaskStats> = self
             .tasks
             .into_iter()
             .map(|(id, t)| {
                 let stats = TaskStats {
-                    images: t.images.len() as u64,
+                    images: t.images,
                     rows: t.rows,
                     per_groundtruth: t.per_groundtruth,
                     per_prompt: t.per_prompt,
@@ -374,56 +418,46 @@ impl Tally {
             })
             .collect();
         let counts = Counts {
-            rows: self.entries.len() as u64,
+            rows: per_task.values().map(|t| t.rows).sum(),
             images: per_task.values().map(|t| t.images).sum(),
             per_task,
         };
-        let rows = self.entries.into_iter().map(|(_, _, r)| r).collect();
         Ok(RowStats {
             counts,
-            rows,
+            rows: self.records.finish()?,
             content_digest,
         })
     }
 }
 
-/// Variable-length Arrow arrays per row: 10 string columns plus `image.bytes`
-/// and `image.path`.
-const VAR_LEN_ARRAYS: u64 = 12;
-
-/// Data plus one `i32` offset per variable-length value (pyarrow's `nbytes`
-/// does not count the closing offset of an array), plus the fixed-width
-/// `width`, `height` (4 bytes each) and `seed` (8 bytes).
-fn arrow_row_bytes(row: &Row) -> u64 {
-    let var_len = [
-        row.id.len(),
-        row.task.len(),
-        row.task_id.len(),
-        row.image.len(),
-        row.image_path.len(),
-        row.prompt.len(),
-        row.groundtruth.len(),
-        row.metadata.len(),
-        row.image_sha256.len(),
-        row.prompt_id.len(),
-        row.answer_format.len(),
-        row.answer_choices.len(),
-    ];
-    let data: u64 = var_len.iter().map(|&n| n as u64).sum();
-    data + VAR_LEN_ARRAYS * 4 + 4 + 4 + 8
+/// Counts the row's answer overall and per prompt.
+fn count_answer(task: &mut TaskTally, row: &RowFacts) {
+    *task
+        .per_groundtruth
+        .entry(row.groundtruth.clone())
+        .or_default() += 1;
+    *task
+        .per_prompt
+        .entry(row.prompt_id.clone())
+        .or_default()
+        .entry(row.groundtruth.clone())
+        .or_default() += 1;
 }
 
 /// SHA-256 over the digest lines sorted by id; rejects duplicate ids.
-fn digest_sorted(entries: &[(String, String, ManifestRow)]) -> Result<String, SinkError> {
-    let mut order: Vec<&(String, String, ManifestRow)> = entries.iter().collect();
-    order.sort_by(|a, b| a.0.cmp(&b.0));
-    if let Some(w) = order.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(SinkError::new(format!("duplicate row id {:?}", w[0].0)));
-    }
+fn digest_sorted(lines: SortedLines) -> Result<String, SinkError> {
     let mut hasher = Sha256::new();
-    for (_, line, _) in order {
+    let (mut first, mut previous) = (true, String::new());
+    lines.for_each_sorted(|id, line| {
+        if !first && previous == id {
+            return Err(SinkError::new(format!("duplicate row id {id:?}")));
+        }
+        first = false;
+        previous.clear();
+        previous.push_str(id);
         hasher.update(line.as_bytes());
-    }
+        Ok(())
+    })?;
     Ok(hex(&hasher.finalize()))
 }
 

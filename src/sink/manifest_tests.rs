@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::sink::sha256_hex;
+use crate::sink::spill::{RecordLog, RowRecords, SortedLines};
 use crate::sink::test_support::sample_rows;
 
 fn header() -> ManifestHeader {
@@ -34,13 +35,13 @@ fn header() -> ManifestHeader {
 
 fn manifest_for(rows: &[Row]) -> Manifest {
     let mut tally = Tally::new();
-    tally.add_all(rows);
+    tally.add_all(rows).unwrap();
     Manifest::new(header(), tally.finish().unwrap(), Vec::new())
 }
 
 #[test]
 fn keys_come_in_the_documented_order() {
-    let json = render_manifest(&manifest_for(&sample_rows(6)));
+    let json = render_manifest(&manifest_for(&sample_rows(6))).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
@@ -79,7 +80,7 @@ fn counts_split_by_task_and_answer() {
     assert_eq!(circles.per_groundtruth["Yes"], 1);
     assert_eq!(circles.per_groundtruth["No"], 3);
     assert_eq!(m.counts.images, 4 + 4 + 2);
-    assert_eq!(m.rows[1].id, rows[1].id);
+    assert_eq!(m.rows.to_vec().unwrap()[1].id, rows[1].id);
 }
 
 #[test]
@@ -128,7 +129,7 @@ fn duplicate_ids_and_label_conflicts_are_errors() {
     let mut rows = sample_rows(4);
     rows[3].id = rows[0].id.clone();
     let mut tally = Tally::new();
-    tally.add_all(&rows);
+    tally.add_all(&rows).unwrap();
     assert!(
         tally
             .finish()
@@ -140,14 +141,14 @@ fn duplicate_ids_and_label_conflicts_are_errors() {
     let mut rows = sample_rows(4);
     rows[3].task = "Other label".into();
     let mut tally = Tally::new();
-    tally.add_all(&rows);
+    tally.add_all(&rows).unwrap();
     assert!(tally.finish().unwrap_err().message.contains("two labels"));
 }
 
 #[test]
 fn task_counts_feed_the_card() {
     let mut tally = Tally::new();
-    tally.add_all(&sample_rows(12));
+    tally.add_all(&sample_rows(12)).unwrap();
     let counts = tally.task_counts();
     let ids: Vec<&str> = counts.iter().map(|t| t.task_id.as_str()).collect();
     assert_eq!(
@@ -168,8 +169,8 @@ fn task_counts_feed_the_card() {
 fn rendering_is_deterministic() {
     let rows = sample_rows(9);
     assert_eq!(
-        render_manifest(&manifest_for(&rows)),
-        render_manifest(&manifest_for(&rows))
+        render_manifest(&manifest_for(&rows)).unwrap(),
+        render_manifest(&manifest_for(&rows)).unwrap()
     );
 }
 
@@ -177,7 +178,7 @@ fn rendering_is_deterministic() {
 fn arrow_bytes_counts_data_offsets_and_fixed_columns() {
     let rows = sample_rows(3);
     let mut tally = Tally::new();
-    tally.add_all(&rows);
+    tally.add_all(&rows).unwrap();
     let want: usize = rows
         .iter()
         .map(|r| {
@@ -190,4 +191,58 @@ fn arrow_bytes_counts_data_offsets_and_fixed_columns() {
         })
         .sum();
     assert_eq!(tally.arrow_bytes(), want as u64);
+}
+
+/// A tally that keeps tiny sorted runs on disk.
+fn spilling_tally(dir: &std::path::Path, budget: usize) -> Tally {
+    let records = RecordLog::new(Some(dir)).unwrap();
+    Tally::with_logs(records, SortedLines::new(Some(dir), budget))
+}
+
+#[test]
+fn a_spilled_tally_writes_the_same_manifest_as_one_in_memory() {
+    let mut rows = sample_rows(300);
+    rows.reverse();
+    let dir = tempfile::tempdir().unwrap();
+    let mut spilled = spilling_tally(dir.path(), 4096);
+    spilled.add_all(&rows).unwrap();
+    assert!(spilled.digest.runs() > 5, "the small budget spills runs");
+    let stats = spilled.finish().unwrap();
+    assert!(matches!(stats.rows, RowRecords::File { len: 300, .. }));
+    let on_disk = Manifest::new(header(), stats, Vec::new());
+    let out = tempfile::tempdir().unwrap();
+    let summary = write_manifest(out.path(), &on_disk).unwrap();
+    let written = std::fs::read_to_string(out.path().join("manifest.json")).unwrap();
+    assert_eq!(written, render_manifest(&manifest_for(&rows)).unwrap());
+    assert_eq!(summary.sha256, sha256_hex(written.as_bytes()));
+    assert_eq!(summary.bytes, written.len() as u64);
+}
+
+#[test]
+fn a_spilled_tally_still_rejects_duplicate_ids_across_runs() {
+    let mut rows = sample_rows(200);
+    rows[199].id = rows[0].id.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut tally = spilling_tally(dir.path(), 2048);
+    tally.add_all(&rows).unwrap();
+    let err = tally.finish().unwrap_err();
+    assert!(err.message.contains("duplicate row id"), "{err}");
+}
+
+#[test]
+fn images_are_counted_as_changes_of_image_path_within_a_task() {
+    let rows = sample_rows(12);
+    let mut tally = Tally::new();
+    tally.add_all(&rows).unwrap();
+    let mut distinct: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for r in &rows {
+        distinct
+            .entry(&r.task_id)
+            .or_default()
+            .insert(&r.image_path);
+    }
+    for t in tally.task_counts() {
+        assert_eq!(t.images, distinct[t.task_id.as_str()].len() as u64);
+    }
 }

@@ -23,11 +23,13 @@
 
 pub mod card;
 pub mod croissant;
+pub mod facts;
 pub mod manifest;
 pub mod parquet;
 pub mod read;
 pub mod schema;
 pub mod shards;
+pub mod spill;
 
 #[cfg(test)]
 mod e2e_tests;
@@ -46,7 +48,7 @@ pub use card::{CardConfig, CardInfo, CardPrompt, TaskCount, render_card};
 pub use croissant::{CroissantInfo, RecordSetInfo, render_croissant};
 pub use manifest::{
     CompilerInfo, Counts, FontInfo, Manifest, ManifestHeader, ManifestRow, RendererInfo, RowStats,
-    SpecInfo, Tally, TaskSpecInfo, TaskStats, content_digest_line, render_manifest,
+    SpecInfo, Tally, TaskSpecInfo, TaskStats, content_digest_line, render_manifest, write_manifest,
 };
 pub use parquet::{ShardWriter, features_json};
 
@@ -188,6 +190,32 @@ pub fn write_text_file(root: &Path, rel_path: &str, text: &str) -> Result<FileSu
         rows: 0,
         bytes: text.len() as u64,
         sha256: sha256_hex(text.as_bytes()),
+    })
+}
+
+/// Writes `root/rel_path` through `write` (buffered), hashing the bytes as they go, and
+/// returns its summary (`rows` = 0): for files too large to build in memory first.
+pub fn write_streamed(
+    root: &Path,
+    rel_path: &str,
+    write: impl FnOnce(
+        &mut std::io::BufWriter<parquet::HashingWriter<fs::File>>,
+    ) -> Result<(), SinkError>,
+) -> Result<FileSummary, SinkError> {
+    let full = resolve(root, rel_path)?;
+    create_parent(&full)?;
+    let ctx = |e: SinkError| e.context(full.display());
+    let file = fs::File::create(&full).map_err(|e| ctx(e.into()))?;
+    let mut out = std::io::BufWriter::new(parquet::HashingWriter::new(file));
+    write(&mut out).map_err(ctx)?;
+    let hashing = out.into_inner().map_err(|e| ctx(e.into_error().into()))?;
+    let (file, sha256, bytes) = hashing.into_parts();
+    file.sync_all().map_err(|e| ctx(e.into()))?;
+    Ok(FileSummary {
+        path: rel_path.to_owned(),
+        rows: 0,
+        bytes,
+        sha256,
     })
 }
 

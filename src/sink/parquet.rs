@@ -29,9 +29,17 @@ use arrow_array::builder::{BinaryBuilder, Int32Builder, Int64Builder, StringBuil
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::column::writer::ColumnCloseResult;
 use parquet::file::metadata::KeyValue;
+use parquet::file::metadata::{
+    ColumnChunkMetaData, PageIndexPolicy, ParquetMetaData, ParquetMetaDataOptions,
+    ParquetMetaDataReader,
+};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::statistics::Statistics;
+use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
 
@@ -57,7 +65,8 @@ pub struct ShardWriter {
     rel_path: String,
     full_path: PathBuf,
     schema: SchemaRef,
-    writer: ArrowWriter<HashingWriter<File>>,
+    writer: SerializedFileWriter<HashingWriter<File>>,
+    encoders: ArrowRowGroupWriterFactory,
     buffer: RowBuffer,
     rows: u64,
 }
@@ -74,29 +83,27 @@ impl ShardWriter {
         )
     }
 
-    /// Like [`ShardWriter::create`] with another codec, for scratch files that are read
-    /// back and rewritten (a build's spool), where compression effort is wasted work.
-    pub fn create_scratch(root: &Path, rel_path: &str) -> Result<Self, SinkError> {
-        Self::create_with(root, rel_path, Compression::UNCOMPRESSED)
-    }
-
     fn create_with(root: &Path, rel_path: &str, codec: Compression) -> Result<Self, SinkError> {
         let full_path = resolve(root, rel_path)?;
         create_parent(&full_path)?;
         let file = File::create(&full_path)
             .map_err(|e| SinkError::from(e).context(full_path.display()))?;
         let schema = arrow_schema();
-        let writer = ArrowWriter::try_new(
+        // The Arrow writer sets up the schema, `ARROW:schema` and properties; row groups are
+        // then encoded here (as `ArrowWriter::flush` does) or spliced in raw.
+        let (writer, encoders) = ArrowWriter::try_new(
             HashingWriter::new(file),
             Arc::clone(&schema),
             Some(writer_properties(codec)?),
         )
+        .and_then(ArrowWriter::into_serialized_writer)
         .map_err(|e| SinkError::from(e).context(rel_path))?;
         Ok(Self {
             rel_path: rel_path.to_owned(),
             full_path,
             schema,
             writer,
+            encoders,
             buffer: RowBuffer::default(),
             rows: 0,
         })
@@ -156,12 +163,101 @@ impl ShardWriter {
         }
         let n = self.buffer.len as u64;
         let batch = self.buffer.take_batch(&self.schema)?;
-        let ctx = |e: parquet::errors::ParquetError| SinkError::from(e).context(&self.rel_path);
-        self.writer.write(&batch).map_err(ctx)?;
-        self.writer.flush().map_err(ctx)?;
+        self.encode(&batch)
+            .map_err(|e| SinkError::from(e).context(&self.rel_path))?;
         self.rows += n;
         Ok(())
     }
+
+    fn encode(&mut self, batch: &RecordBatch) -> Result<(), parquet::errors::ParquetError> {
+        let group = self.writer.flushed_row_groups().len();
+        let mut columns = self.encoders.create_column_writers(group)?;
+        let mut next = columns.iter_mut();
+        for (field, array) in self.schema.fields().iter().zip(batch.columns()) {
+            for leaf in compute_leaves(field, array)? {
+                next.next().expect("one writer per leaf").write(&leaf)?;
+            }
+        }
+        let mut group = self.writer.next_row_group()?;
+        for column in columns {
+            column.close()?.append_to_row_group(&mut group)?;
+        }
+        group.close()?;
+        Ok(())
+    }
+
+    /// Appends row group `group` of the Parquet file `src` (described by `meta`, read with
+    /// its page index) as it is, without decoding it. The file must have this writer's
+    /// schema and settings: the result is then the same bytes as writing its rows.
+    /// Only between row groups ([`ShardWriter::at_group_start`]).
+    pub fn append_group(
+        &mut self,
+        src: &File,
+        meta: &ParquetMetaData,
+        group: usize,
+    ) -> Result<(), SinkError> {
+        if !self.at_group_start() {
+            return Err(SinkError::new(format!(
+                "{}: a row group can only be copied between row groups",
+                self.rel_path
+            )));
+        }
+        let ctx = |e: parquet::errors::ParquetError| SinkError::from(e).context(&self.rel_path);
+        let source = meta.row_group(group);
+        let index = meta.page_index_for_row_group(group);
+        let mut out = self.writer.next_row_group().map_err(ctx)?;
+        for (i, column) in source.columns().iter().enumerate() {
+            let close = ColumnCloseResult {
+                bytes_written: column.compressed_size() as u64,
+                rows_written: source.num_rows() as u64,
+                metadata: as_written(column).map_err(ctx)?,
+                bloom_filter: None,
+                column_index: index.column_index(i).cloned(),
+                offset_index: index.offset_index(i).cloned(),
+            };
+            out.append_column(src, close).map_err(ctx)?;
+        }
+        out.close().map_err(ctx)?;
+        self.rows += source.num_rows() as u64;
+        Ok(())
+    }
+}
+
+/// A column chunk's metadata as the writer held it before writing it. Reading a footer
+/// back loses one flag: whether the statistics also fill the deprecated `min`/`max` fields,
+/// which the writer does for columns with a signed sort order.
+fn as_written(
+    column: &ColumnChunkMetaData,
+) -> Result<ColumnChunkMetaData, parquet::errors::ParquetError> {
+    let Some(stats) = column.statistics().cloned() else {
+        return Ok(column.clone());
+    };
+    let signed = column.column_descr().sort_order().is_signed();
+    let stats = match stats {
+        Statistics::Boolean(s) => Statistics::Boolean(s.with_backwards_compatible_min_max(signed)),
+        Statistics::Int32(s) => Statistics::Int32(s.with_backwards_compatible_min_max(signed)),
+        Statistics::Int64(s) => Statistics::Int64(s.with_backwards_compatible_min_max(signed)),
+        Statistics::Int96(s) => Statistics::Int96(s.with_backwards_compatible_min_max(signed)),
+        Statistics::Float(s) => Statistics::Float(s.with_backwards_compatible_min_max(signed)),
+        Statistics::Double(s) => Statistics::Double(s.with_backwards_compatible_min_max(signed)),
+        Statistics::ByteArray(s) => {
+            Statistics::ByteArray(s.with_backwards_compatible_min_max(signed))
+        }
+        Statistics::FixedLenByteArray(s) => {
+            Statistics::FixedLenByteArray(s.with_backwards_compatible_min_max(signed))
+        }
+    };
+    column.clone().into_builder().set_statistics(stats).build()
+}
+
+/// The footer of a Parquet file with its page index, as [`ShardWriter::append_group`] needs.
+pub fn read_layout(file: &File) -> Result<ParquetMetaData, SinkError> {
+    // Full page-encoding statistics (not the default summary mask), so they are copied.
+    let options = ParquetMetaDataOptions::new().with_encoding_stats_as_mask(false);
+    Ok(ParquetMetaDataReader::new()
+        .with_metadata_options(Some(options))
+        .with_page_index_policy(PageIndexPolicy::Optional)
+        .parse_and_finish(file)?)
 }
 
 /// The fixed writer settings described in the module docs.
@@ -266,14 +362,15 @@ impl RowBuffer {
 }
 
 /// A `Write` adapter that hashes and counts every byte passed through.
-struct HashingWriter<W> {
+pub struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
     bytes: u64,
 }
 
 impl<W: Write> HashingWriter<W> {
-    fn new(inner: W) -> Self {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
         Self {
             inner,
             hasher: Sha256::new(),
@@ -282,7 +379,7 @@ impl<W: Write> HashingWriter<W> {
     }
 
     /// Returns the inner writer, the hex SHA-256 and the byte count.
-    fn into_parts(self) -> (W, String, u64) {
+    pub fn into_parts(self) -> (W, String, u64) {
         (self.inner, hex(&self.hasher.finalize()), self.bytes)
     }
 }

@@ -205,3 +205,66 @@ fn golden_parquet_digest() {
         "96dda43487f7aea760ae73fef68d70dc615a54d80a217b115eed55166e6e73eb"
     );
 }
+
+/// Copies `src`'s row groups into a new file, raw except for the groups in `decode`, which
+/// are read back as rows and written again.
+fn copy_groups(src: &Path, root: &Path, decode: &[usize]) -> Vec<u8> {
+    let file = fs::File::open(src).unwrap();
+    let meta = read_layout(&file).unwrap();
+    let rows = rows_in(src);
+    let mut w = ShardWriter::create(root, "copy.parquet").unwrap();
+    let mut at = 0;
+    for g in 0..meta.num_row_groups() {
+        let n = meta.row_group(g).num_rows() as usize;
+        if decode.contains(&g) {
+            w.write(&rows[at..at + n]).unwrap();
+        } else {
+            w.append_group(&file, &meta, g).unwrap();
+        }
+        at += n;
+    }
+    w.finish().unwrap();
+    fs::read(root.join("copy.parquet")).unwrap()
+}
+
+fn rows_in(path: &Path) -> Vec<Row> {
+    let mut out = Vec::new();
+    crate::sink::read::for_each_row(path, |r| {
+        out.push(r);
+        Ok(())
+    })
+    .unwrap();
+    out
+}
+
+#[test]
+fn copied_row_groups_give_the_same_bytes_as_written_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = sample_rows(250);
+    write_in_chunks(dir.path(), &rows, 64);
+    let original = fs::read(dir.path().join(REL)).unwrap();
+    let src = dir.path().join(REL);
+    let raw = copy_groups(&src, dir.path(), &[]);
+    assert!(
+        raw == original,
+        "all raw: {} vs {} bytes",
+        raw.len(),
+        original.len()
+    );
+    let mixed = copy_groups(&src, dir.path(), &[1]);
+    assert!(mixed == original, "mixed");
+    let rows = copy_groups(&src, dir.path(), &[0, 1, 2]);
+    assert!(rows == original, "all rows");
+}
+
+#[test]
+fn a_row_group_is_copied_only_between_row_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    write_in_chunks(dir.path(), &sample_rows(120), 120);
+    let file = fs::File::open(dir.path().join(REL)).unwrap();
+    let meta = read_layout(&file).unwrap();
+    let mut w = ShardWriter::create(dir.path(), "copy.parquet").unwrap();
+    w.write(&sample_rows(1)).unwrap();
+    let err = w.append_group(&file, &meta, 0).unwrap_err();
+    assert!(err.message.contains("between row groups"), "{err}");
+}

@@ -18,11 +18,32 @@ use super::{Row, SinkError};
 /// Calls `f` on every row of the Parquet file at `path`, in order.
 pub fn for_each_row(
     path: &Path,
+    f: impl FnMut(Row) -> Result<(), SinkError>,
+) -> Result<(), SinkError> {
+    for_each_row_in(path, None, f)
+}
+
+/// Calls `f` on every row of row group `group` of the Parquet file at `path`, in order.
+pub fn for_each_row_of_group(
+    path: &Path,
+    group: usize,
+    f: impl FnMut(Row) -> Result<(), SinkError>,
+) -> Result<(), SinkError> {
+    for_each_row_in(path, Some(group), f)
+}
+
+fn for_each_row_in(
+    path: &Path,
+    group: Option<usize>,
     mut f: impl FnMut(Row) -> Result<(), SinkError>,
 ) -> Result<(), SinkError> {
     let ctx = |e: SinkError| e.context(path.display());
     let file = File::open(path).map_err(|e| ctx(e.into()))?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map(|b| match group {
+            Some(g) => b.with_row_groups(vec![g]),
+            None => b,
+        })
         .and_then(|b| b.build())
         .map_err(|e| ctx(e.into()))?;
     for batch in reader {

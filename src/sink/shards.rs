@@ -9,9 +9,11 @@
 //! timing); files are written under temporary names and renamed once their count is known,
 //! which leaves their bytes (and SHA-256) unchanged.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use super::{FileSummary, Row, ShardWriter, SinkError};
+use super::parquet::read_layout;
+use super::{FileSummary, ROWS_PER_ROW_GROUP, Row, ShardWriter, SinkError, read};
 
 /// Default shard size limit: under the Hub's ~500 MB per Parquet file.
 pub const MAX_SHARD_BYTES: u64 = 450 * 1024 * 1024;
@@ -66,23 +68,53 @@ impl ShardSet {
     /// Appends rows, starting a new shard when the current one is full.
     pub fn write(&mut self, rows: &[Row]) -> Result<(), SinkError> {
         for row in rows {
-            if self
-                .current
-                .as_ref()
-                .is_some_and(|w| w.at_group_start() && w.bytes_written() >= self.max_bytes)
-            {
-                self.close_current()?;
-            }
-            if self.current.is_none() {
-                let temp = format!("{}.part-{:05}.parquet", self.dir, self.done.len());
-                self.current = Some(ShardWriter::create(&self.root, &temp)?);
-            }
-            self.current
-                .as_mut()
-                .expect("opened above")
-                .write(std::slice::from_ref(row))?;
+            self.writer()?.write(std::slice::from_ref(row))?;
         }
         Ok(())
+    }
+
+    /// Appends every row of the Parquet file at `path` (written by [`ShardWriter`] with the
+    /// release's settings), with the same result as writing its rows. Whole row groups that
+    /// start at a row-group boundary here are copied without decoding; `last` says that no
+    /// rows follow the file, so its final row group may be copied even when it is short.
+    pub fn copy_file(&mut self, path: &Path, last: bool) -> Result<(), SinkError> {
+        let ctx = |e: SinkError| e.context(path.display());
+        let file = File::open(path).map_err(|e| ctx(e.into()))?;
+        let layout = read_layout(&file).map_err(ctx)?;
+        let groups = layout.num_row_groups();
+        for g in 0..groups {
+            let rows = layout.row_group(g).num_rows();
+            let whole = rows == ROWS_PER_ROW_GROUP as i64 || (last && g + 1 == groups);
+            let aligned = self
+                .current
+                .as_ref()
+                .is_none_or(ShardWriter::at_group_start);
+            if whole && aligned {
+                self.writer()?
+                    .append_group(&file, &layout, g)
+                    .map_err(ctx)?;
+            } else {
+                read::for_each_row_of_group(path, g, |row| self.write(std::slice::from_ref(&row)))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The writer for the next row: a new shard once the current one is full at a row-group
+    /// boundary.
+    fn writer(&mut self) -> Result<&mut ShardWriter, SinkError> {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|w| w.at_group_start() && w.bytes_written() >= self.max_bytes)
+        {
+            self.close_current()?;
+        }
+        if self.current.is_none() {
+            let temp = format!("{}.part-{:05}.parquet", self.dir, self.done.len());
+            self.current = Some(ShardWriter::create(&self.root, &temp)?);
+        }
+        Ok(self.current.as_mut().expect("opened above"))
     }
 
     fn close_current(&mut self) -> Result<(), SinkError> {
@@ -171,6 +203,41 @@ mod tests {
                 "data/u/valid-00001-of-00003-001.parquet"
             ]
         );
+    }
+
+    /// Writes `rows` cut into pieces of the given sizes as Parquet files, then copies the
+    /// pieces into a shard set.
+    fn copy_pieces(root: &Path, rows: &[Row], sizes: &[usize], max: u64) -> Vec<FileSummary> {
+        let mut set = ShardSet::new(root, "data/t/", "valid").with_max_bytes(max);
+        let mut at = 0;
+        for (i, &n) in sizes.iter().enumerate() {
+            let name = format!("piece-{i}.parquet");
+            let mut w = ShardWriter::create(root, &name).unwrap();
+            w.write(&rows[at..at + n]).unwrap();
+            w.finish().unwrap();
+            set.copy_file(&root.join(&name), i + 1 == sizes.len())
+                .unwrap();
+            at += n;
+        }
+        set.finish().unwrap()
+    }
+
+    #[test]
+    fn copying_pieces_equals_writing_their_rows_whatever_the_cut() {
+        let rows = sample_rows(450);
+        for max in [1, MAX_SHARD_BYTES] {
+            let direct = tempfile::tempdir().unwrap();
+            let mut set = ShardSet::new(direct.path(), "data/t/", "valid").with_max_bytes(max);
+            set.write(&rows).unwrap();
+            let want = set.finish().unwrap();
+            // Aligned pieces (copied raw), a short piece in the middle (decoded from there
+            // on), and a short last piece.
+            for sizes in [&[200, 200, 50][..], &[100, 30, 270, 50], &[450], &[400, 50]] {
+                let dir = tempfile::tempdir().unwrap();
+                let got = copy_pieces(dir.path(), &rows, sizes, max);
+                assert_eq!(got, want, "pieces {sizes:?}, limit {max}");
+            }
+        }
     }
 
     #[test]
