@@ -9,6 +9,12 @@
 //! * [`manifest`]: blindspot's own `manifest.json` (per-file and per-row hashes,
 //!   counts, content digest), plus [`Tally`] which accumulates the row statistics
 //!   that both the card and the manifest report.
+//! * [`spill`]: the tally's disk-backed logs (manifest rows, external sort of digest
+//!   lines), so memory does not grow with the row count.
+//! * [`facts`]: what the tally needs of a row, and the small file format a build keeps
+//!   beside each chunk so chunks are tallied without decoding their Parquet.
+//! * [`read`] reads our own Parquet files back into rows; [`shards`] lays rows (or whole
+//!   row groups copied from such files) into size-bounded, Hub-named files.
 //!
 //! Invariants shared by every file this module writes:
 //! * **Deterministic bytes**: the same inputs give the same bytes. No timestamps,

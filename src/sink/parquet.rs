@@ -15,6 +15,10 @@
 //!   pinned to [`CREATED_BY`]; the `huggingface` feature JSON both in the Arrow
 //!   schema (inside `ARROW:schema`) and as a footer key/value pair. Nothing in
 //!   the file depends on time or environment, so equal rows give equal bytes.
+//! * A row group of another file written with these settings can be appended as it is
+//!   ([`ShardWriter::append_group`]): the bytes are the same as encoding its rows again,
+//!   because the writer encodes each row group on its own (tests check all-copied,
+//!   all-encoded and mixed files for equality).
 //! * The file's SHA-256 is computed from the byte stream while it is written
 //!   (Parquet output is strictly sequential), so `finish` never re-reads it.
 //! * After any error the writer's state is unspecified: drop it and discard the
