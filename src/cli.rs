@@ -46,6 +46,14 @@ pub enum Command {
         #[command(flatten)]
         release: ReleaseArgs,
     },
+    /// Write a commented starter task spec, `DIR/NAME.yaml`, that builds as it is.
+    New {
+        /// The task id: lowercase ASCII letters, digits and `-`, e.g. `dot-in-circle`.
+        name: String,
+        /// The folder to write it in.
+        #[arg(long, default_value = "tasks")]
+        dir: PathBuf,
+    },
     /// Validate a spec and compose every sample without rendering; print the counts.
     Check {
         /// The task spec (YAML).
@@ -171,6 +179,7 @@ pub fn run(cli: Cli) -> ExitCode {
             repeat,
             release,
         } => merge(&spec, &shards, repeat, &release),
+        Command::New { name, dir } => new_task(&name, &dir),
         Command::Check { spec } => check(spec),
         Command::Preview { spec, count, out } => preview(spec, count, out),
         Command::Score {
@@ -331,6 +340,14 @@ fn tasks(target: &Target) -> Vec<&TaskSpec> {
         Target::Task(t) => vec![t],
         Target::Suite(s) => s.tasks.iter().collect(),
     }
+}
+
+fn new_task(name: &str, dir: &std::path::Path) -> Result<(), Failure> {
+    let path = crate::scaffold::write_starter(name, dir)?;
+    let p = path.display();
+    print(&format!(
+        "wrote {p}\nnext: blindspot check {p}\n      blindspot preview {p}\n      blindspot build {p}\n"
+    ))
 }
 
 fn check(spec: PathBuf) -> Result<(), Failure> {

@@ -34,6 +34,7 @@ pub mod publish;
 pub mod render;
 pub mod report;
 pub mod rng;
+pub mod scaffold;
 pub mod scene;
 pub mod score;
 pub mod sink;

@@ -118,3 +118,52 @@ fn build_reports_progress_and_stage_timings_and_quiet_silences_them() {
         "--quiet prints nothing"
     );
 }
+
+#[test]
+fn new_writes_a_starter_spec_that_builds_with_labels_matching_its_pictures() {
+    let dir = tempfile::tempdir().unwrap();
+    let tasks = dir.path().join("tasks");
+    let out = blindspot(&["new", "dot-in-circle", "--dir", tasks.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let spec = tasks.join("dot-in-circle.yaml");
+    assert!(
+        stdout(&out).contains("blindspot build"),
+        "prints the next steps"
+    );
+    let again = blindspot(&["new", "dot-in-circle", "--dir", tasks.to_str().unwrap()]);
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "an existing spec is never overwritten"
+    );
+
+    let ds = dir.path().join("ds");
+    common::build(&spec, &ds, 2);
+    let (rows, _) = common::read_parquet(&ds.join("data/test-00000-of-00001.parquet"));
+    assert_eq!(rows.len(), 60);
+    for r in &rows {
+        // The dot is the only black blob; the circle is centred at (160, 160).
+        let px = common::decode_png(&r.image);
+        let (mut sx, mut sy, mut n) = (0f64, 0f64, 0f64);
+        for y in 0..px.height {
+            for x in 0..px.width {
+                if px.at(x, y).iter().all(|&c| c < 60) {
+                    (sx, sy, n) = (sx + f64::from(x), sy + f64::from(y), n + 1.0);
+                }
+            }
+        }
+        let (cx, cy) = (sx / n - 159.5, sy / n - 159.5);
+        let radius = r.metadata["radius"]
+            .as_f64()
+            .expect("radius in the metadata");
+        let inside = (cx * cx + cy * cy).sqrt() < radius;
+        let want = if inside { "Yes" } else { "No" };
+        assert_eq!(r.groundtruth, want, "{}: dot at ({cx:.1}, {cy:.1})", r.id);
+    }
+    let yes = rows.iter().filter(|r| r.groundtruth == "Yes").count();
+    assert_eq!(yes, 30);
+}
