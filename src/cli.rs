@@ -54,6 +54,15 @@ pub enum Command {
         #[arg(long, default_value = "tasks")]
         dir: PathBuf,
     },
+    /// Explain a spec before building it: axes, expansion size, how often draws are rejected,
+    /// and each prompt's answer distribution with imbalance warnings (from a sample).
+    Explain {
+        /// The task spec or suite.
+        spec: PathBuf,
+        /// How many samples to compose for the estimates (spread over the expansion).
+        #[arg(long, default_value_t = 400)]
+        sample: u64,
+    },
     /// Validate a spec and compose every sample without rendering; print the counts.
     Check {
         /// The task spec (YAML).
@@ -181,6 +190,7 @@ pub fn run(cli: Cli) -> ExitCode {
         } => merge(&spec, &shards, repeat, &release),
         Command::New { name, dir } => new_task(&name, &dir),
         Command::Check { spec } => check(spec),
+        Command::Explain { spec, sample } => explain(spec, sample),
         Command::Preview { spec, count, out } => preview(spec, count, out),
         Command::Score {
             dataset,
@@ -348,6 +358,16 @@ fn new_task(name: &str, dir: &std::path::Path) -> Result<(), Failure> {
     print(&format!(
         "wrote {p}\nnext: blindspot check {p}\n      blindspot preview {p}\n      blindspot build {p}\n"
     ))
+}
+
+fn explain(spec: PathBuf, sample: u64) -> Result<(), Failure> {
+    let target = load(&spec)?;
+    let mut text = String::new();
+    for task in tasks(&target) {
+        text.push_str(&crate::explain::explain(task, sample)?);
+        text.push('\n');
+    }
+    print(&text)
 }
 
 fn check(spec: PathBuf) -> Result<(), Failure> {

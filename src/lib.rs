@@ -23,6 +23,7 @@ pub mod dataset;
 pub mod diag;
 pub mod diff;
 pub mod expand;
+pub mod explain;
 pub mod export;
 pub mod expr;
 pub mod pipeline;

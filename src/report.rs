@@ -34,7 +34,7 @@ pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
     Ok(out)
 }
 
-fn header(out: &mut String, spec: &TaskSpec) {
+pub(crate) fn header(out: &mut String, spec: &TaskSpec) {
     let _ = writeln!(
         out,
         "{} {} — task `{}` ({})",

@@ -167,3 +167,35 @@ fn new_writes_a_starter_spec_that_builds_with_labels_matching_its_pictures() {
     let yes = rows.iter().filter(|r| r.groundtruth == "Yes").count();
     assert_eq!(yes, 30);
 }
+
+#[test]
+fn explain_estimates_draws_and_answers_and_warns_about_imbalance() {
+    let out = blindspot(&["explain", "tasks/blindtest/touching_circles.yaml"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("estimated from 400 of 672 samples"), "{text}");
+    assert!(
+        text.contains("warning: `No` is 78 % of p2's answers"),
+        "the overlap question is mostly No:\n{text}"
+    );
+    assert!(
+        !text.contains("p1's answers"),
+        "71 % is within the bound:\n{text}"
+    );
+
+    let out = blindspot(&["explain", "tasks/blindtest/line_plot_intersections.yaml"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("rejected ("),
+        "quota redraws are reported:\n{text}"
+    );
+    assert!(!text.contains("warning"), "balanced by quota:\n{text}");
+
+    let out = blindspot(&["explain", "tasks/examples/arrows_same_direction.yaml"]);
+    let text = stdout(&out);
+    assert!(text.contains("all 60 samples composed"), "{text}");
+    assert!(
+        text.contains("answers p1: No: 30 (50 %), Yes: 30 (50 %)"),
+        "{text}"
+    );
+}
