@@ -360,23 +360,29 @@ fn new_task(name: &str, dir: &std::path::Path) -> Result<(), Failure> {
     ))
 }
 
-fn explain(spec: PathBuf, sample: u64) -> Result<(), Failure> {
-    let target = load(&spec)?;
+/// Each task's report, one after another with a blank line between.
+fn task_reports(
+    target: &Target,
+    report: impl Fn(&TaskSpec) -> Result<String, Failure>,
+) -> Result<String, Failure> {
     let mut text = String::new();
-    for task in tasks(&target) {
-        text.push_str(&crate::explain::explain(task, sample)?);
+    for task in tasks(target) {
+        text.push_str(&report(task)?);
         text.push('\n');
     }
-    print(&text)
+    Ok(text)
+}
+
+fn explain(spec: PathBuf, sample: u64) -> Result<(), Failure> {
+    let target = load(&spec)?;
+    print(&task_reports(&target, |t| {
+        crate::explain::explain(t, sample)
+    })?)
 }
 
 fn check(spec: PathBuf) -> Result<(), Failure> {
     let target = load(&spec)?;
-    let mut text = String::new();
-    for task in tasks(&target) {
-        text.push_str(&crate::report::check(task)?);
-        text.push('\n');
-    }
+    let mut text = task_reports(&target, crate::report::check)?;
     if let Target::Suite(s) = &target {
         text.push_str(&crate::report::suite_table(s));
     }

@@ -9,10 +9,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use rayon::prelude::*;
-
-use crate::compose::{self, Sample};
-use crate::pipeline::{Failure, compose_failure, planner};
+use crate::compose::Sample;
+use crate::pipeline::Failure;
 use crate::spec::TaskSpec;
 
 /// An answer is flagged when its share differs from an even share by more than this factor.
@@ -20,12 +18,7 @@ const IMBALANCE: f64 = 1.5;
 
 /// The explanation of one task, from at most `sample` composed samples.
 pub fn explain(spec: &TaskSpec, sample: u64) -> Result<String, Failure> {
-    let planner = planner(spec)?;
-    let indices = spread(spec.images(), sample);
-    let samples = indices
-        .par_iter()
-        .map(|&i| compose::compose(spec, &planner.plan(i)).map_err(|e| compose_failure(spec, i, e)))
-        .collect::<Result<Vec<Sample>, Failure>>()?;
+    let samples = crate::report::compose_samples(spec, &spread(spec.images(), sample))?;
     let mut out = String::new();
     crate::report::header(&mut out, spec);
     let whole = samples.len() as u64 == spec.images();

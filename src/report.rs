@@ -15,12 +15,8 @@ use crate::spec::shapes::RawShape;
 
 /// Composes every sample (no rendering) and summarises counts and answers.
 pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
-    let planner = planner(spec)?;
-    let results: Vec<Result<compose::Sample, Failure>> = (0..spec.images())
-        .into_par_iter()
-        .map(|i| compose::compose(spec, &planner.plan(i)).map_err(|e| compose_failure(spec, i, e)))
-        .collect();
-    let samples = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let indices: Vec<u64> = (0..spec.images()).collect();
+    let samples = compose_samples(spec, &indices)?;
     let mut out = String::new();
     header(&mut out, spec);
     axis_counts(&mut out, spec, &samples);
@@ -32,6 +28,19 @@ pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
         samples.len()
     );
     Ok(out)
+}
+
+/// Composes (without rendering, in parallel) the samples at `indices`, in that order; the
+/// earliest failing index's error wins.
+pub(crate) fn compose_samples(
+    spec: &TaskSpec,
+    indices: &[u64],
+) -> Result<Vec<compose::Sample>, Failure> {
+    let planner = planner(spec)?;
+    indices
+        .par_iter()
+        .map(|&i| compose::compose(spec, &planner.plan(i)).map_err(|e| compose_failure(spec, i, e)))
+        .collect()
 }
 
 pub(crate) fn header(out: &mut String, spec: &TaskSpec) {

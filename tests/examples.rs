@@ -7,12 +7,17 @@ mod common;
 
 use common::{Pixels, ReadRow};
 
-/// Builds an example spec and reads its rows back.
-fn rows_of(spec: &str) -> Vec<ReadRow> {
+/// Builds an example spec (60 rows, one per image) and calls `check` on every row with its
+/// decoded picture.
+fn each_picture(spec: &str, check: impl Fn(&ReadRow, &Pixels)) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ds");
     common::build(&common::root().join(spec), &out, 2);
-    common::read_parquet(&out.join("data/test-00000-of-00001.parquet")).0
+    let rows = common::read_parquet(&out.join("data/test-00000-of-00001.parquet")).0;
+    assert_eq!(rows.len(), 60, "{spec}");
+    for r in &rows {
+        check(r, &common::decode_png(&r.image));
+    }
 }
 
 /// A 4-connected blob of pixels.
@@ -93,11 +98,8 @@ fn is_black(p: [u8; 3]) -> bool {
 
 #[test]
 fn dot_in_polygon_labels_match_the_colour_around_the_dot() {
-    let rows = rows_of("tasks/examples/dot_in_polygon.yaml");
-    assert_eq!(rows.len(), 60);
-    for r in &rows {
-        let px = common::decode_png(&r.image);
-        let dot = &blobs(&px, is_black)[0];
+    each_picture("tasks/examples/dot_in_polygon.yaml", |r, px| {
+        let dot = &blobs(px, is_black)[0];
         let [cx, cy] = dot.centroid();
         // 16 pixels on a circle of radius 7 around the dot: light blue inside, white outside.
         let (mut fill, mut white) = (0, 0);
@@ -113,16 +115,13 @@ fn dot_in_polygon_labels_match_the_colour_around_the_dot() {
         assert!(fill.max(white) >= 14, "{}: unclear surroundings", r.id);
         let want = if fill > white { "Yes" } else { "No" };
         assert_eq!(r.groundtruth, want, "{}", r.id);
-    }
+    });
 }
 
 #[test]
 fn longer_line_labels_match_the_drawn_lengths() {
-    let rows = rows_of("tasks/examples/longer_line.yaml");
-    assert_eq!(rows.len(), 60);
-    for r in &rows {
-        let px = common::decode_png(&r.image);
-        let lines = blobs(&px, is_black);
+    each_picture("tasks/examples/longer_line.yaml", |r, px| {
+        let lines = blobs(px, is_black);
         assert_eq!(lines.len(), 2, "{}", r.id);
         let (top, bottom) = match lines[0].min[1] < lines[1].min[1] {
             true => (&lines[0], &lines[1]),
@@ -136,16 +135,13 @@ fn longer_line_labels_match_the_drawn_lengths() {
             "bottom"
         };
         assert_eq!(r.groundtruth, want, "{}", r.id);
-    }
+    });
 }
 
 #[test]
 fn count_triangles_labels_match_the_triangular_blobs() {
-    let rows = rows_of("tasks/examples/count_triangles.yaml");
-    assert_eq!(rows.len(), 60);
-    for r in &rows {
-        let px = common::decode_png(&r.image);
-        let shapes = blobs(&px, |p| p.iter().all(|&c| c < 200));
+    each_picture("tasks/examples/count_triangles.yaml", |r, px| {
+        let shapes = blobs(px, |p| p.iter().all(|&c| c < 200));
         let expected =
             r.metadata["triangles"].as_u64().unwrap() + r.metadata["distractors"].as_u64().unwrap();
         assert_eq!(
@@ -157,16 +153,13 @@ fn count_triangles_labels_match_the_triangular_blobs() {
         // Filled share of the bounding box: square ≈ 1, circle ≈ 0.79, triangle ≤ 0.5.
         let triangles = shapes.iter().filter(|b| b.fill_ratio() < 0.65).count();
         assert_eq!(r.groundtruth, triangles.to_string(), "{}", r.id);
-    }
+    });
 }
 
 #[test]
 fn arrows_same_direction_labels_match_where_each_arrow_leans() {
-    let rows = rows_of("tasks/examples/arrows_same_direction.yaml");
-    assert_eq!(rows.len(), 60);
-    for r in &rows {
-        let px = common::decode_png(&r.image);
-        let arrows = blobs(&px, is_black);
+    each_picture("tasks/examples/arrows_same_direction.yaml", |r, px| {
+        let arrows = blobs(px, is_black);
         assert_eq!(arrows.len(), 2, "{}: {arrows:?}", r.id);
         // The head holds more ink than the shaft, so the centroid leans towards the tip.
         let heading = |b: &Blob| {
@@ -177,5 +170,5 @@ fn arrows_same_direction_labels_match_where_each_arrow_leans() {
         let same = heading(&arrows[0]) == heading(&arrows[1]);
         let want = if same { "Yes" } else { "No" };
         assert_eq!(r.groundtruth, want, "{}", r.id);
-    }
+    });
 }

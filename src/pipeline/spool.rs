@@ -117,30 +117,23 @@ impl Spool {
         &self.dir
     }
 
-    /// Relative path of a finished chunk file.
-    pub fn chunk_rel(task_id: &str, chunk: u64) -> String {
-        format!("spool/{task_id}/{chunk:06}.parquet")
+    /// Relative path of a chunk's file with extension `ext` (`parquet` or `facts`); `tmp`
+    /// names the file while it is being written.
+    pub fn chunk_rel(task_id: &str, chunk: u64, ext: &str, tmp: bool) -> String {
+        let tmp = if tmp { ".tmp" } else { "" };
+        format!("spool/{task_id}/{chunk:06}{tmp}.{ext}")
     }
 
-    /// Relative path a chunk is written under before it is complete.
-    pub fn chunk_tmp_rel(task_id: &str, chunk: u64) -> String {
-        format!("spool/{task_id}/{chunk:06}.tmp.parquet")
-    }
-
-    /// Path of a finished chunk file.
+    /// Path of a finished chunk's Parquet file.
     pub fn chunk_path(&self, task_id: &str, chunk: u64) -> PathBuf {
-        self.dir.join(Self::chunk_rel(task_id, chunk))
+        self.dir
+            .join(Self::chunk_rel(task_id, chunk, "parquet", false))
     }
 
     /// Path of a finished chunk's facts file (its rows' facts, for the tally).
     pub fn facts_path(&self, task_id: &str, chunk: u64) -> PathBuf {
-        self.dir.join(format!("spool/{task_id}/{chunk:06}.facts"))
-    }
-
-    /// Path a chunk's facts are written under before the chunk is complete.
-    pub fn facts_tmp_path(&self, task_id: &str, chunk: u64) -> PathBuf {
         self.dir
-            .join(format!("spool/{task_id}/{chunk:06}.tmp.facts"))
+            .join(Self::chunk_rel(task_id, chunk, "facts", false))
     }
 
     /// A finished chunk as a piece for assembly.
@@ -159,16 +152,10 @@ impl Spool {
     /// Marks a chunk written under its temporary names as finished: the facts first, then
     /// the Parquet file, whose final name is what marks the chunk done.
     pub fn commit_chunk(&self, task_id: &str, chunk: u64) -> Result<(), Failure> {
-        let renames = [
-            (
-                self.facts_tmp_path(task_id, chunk),
-                self.facts_path(task_id, chunk),
-            ),
-            (
-                self.dir.join(Self::chunk_tmp_rel(task_id, chunk)),
-                self.chunk_path(task_id, chunk),
-            ),
-        ];
+        let renames = ["facts", "parquet"].map(|ext| {
+            let rel = |tmp| self.dir.join(Self::chunk_rel(task_id, chunk, ext, tmp));
+            (rel(true), rel(false))
+        });
         for (from, to) in renames {
             std::fs::rename(&from, &to)
                 .map_err(|e| Failure::Io(format!("cannot finish {} ({e})", to.display())))?;

@@ -16,12 +16,7 @@ pub(crate) struct Staging {
 
 impl Staging {
     pub(crate) fn create(target: &Path) -> Result<Self, Failure> {
-        let tmp = hidden_sibling(target, &format!("tmp-{}", std::process::id()));
-        let io = |e: std::io::Error| Failure::Io(format!("cannot create {} ({e})", tmp.display()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(io)?;
-        }
-        std::fs::create_dir_all(&tmp).map_err(io)?;
+        let tmp = fresh_sibling(target, "tmp")?;
         Ok(Self {
             tmp,
             target: target.to_path_buf(),
@@ -67,13 +62,9 @@ pub(crate) struct Scratch {
 impl Scratch {
     /// `<parent>/.<name>.<what>-<pid>`, emptied if it exists.
     pub(crate) fn create(target: &Path, what: &str) -> Result<Self, Failure> {
-        let dir = hidden_sibling(target, &format!("{what}-{}", std::process::id()));
-        let io = |e: std::io::Error| Failure::Io(format!("cannot create {} ({e})", dir.display()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io)?;
-        }
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        Ok(Self { dir })
+        Ok(Self {
+            dir: fresh_sibling(target, what)?,
+        })
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -85,6 +76,17 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// An empty `<parent>/.<name>.<what>-<pid>` folder (emptied if a run left it behind).
+fn fresh_sibling(target: &Path, what: &str) -> Result<PathBuf, Failure> {
+    let dir = hidden_sibling(target, &format!("{what}-{}", std::process::id()));
+    let io = |e: std::io::Error| Failure::Io(format!("cannot create {} ({e})", dir.display()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(io)?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    Ok(dir)
 }
 
 /// `<parent>/.<name>.<suffix>` for a target `<parent>/<name>`: working folders live beside

@@ -80,9 +80,10 @@ impl Work<'_> {
     fn job(&self, job: Job) -> Result<(), Failure> {
         let spec = self.tasks[job.task];
         let planner = &self.planners[job.task];
-        let tmp = Spool::chunk_tmp_rel(&spec.task_id, job.chunk);
+        let tmp = Spool::chunk_rel(&spec.task_id, job.chunk, "parquet", true);
         let mut writer = ShardWriter::create(self.spool.root(), &tmp)?;
-        let mut facts = FactsWriter::create(&self.spool.facts_tmp_path(&spec.task_id, job.chunk))?;
+        let facts_tmp = Spool::chunk_rel(&spec.task_id, job.chunk, "facts", true);
+        let mut facts = FactsWriter::create(&self.spool.root().join(facts_tmp))?;
         let timings = &self.feedback.timings;
         for index in chunk_samples(job.chunk, spec.images()) {
             let plan = planner.plan(index);

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
-use super::spill::{read_fields, write_fields};
+use super::spill::{create, io_error, open, read_record, write_fields};
 use super::{Row, SinkError};
 
 /// The tally's view of one row.
@@ -87,27 +87,25 @@ pub struct FactsWriter {
 impl FactsWriter {
     /// Creates (truncating) the file at `path`; its folder must exist.
     pub fn create(path: &Path) -> Result<Self, SinkError> {
-        let file = File::create(path).map_err(|e| io_error(path, e))?;
         Ok(Self {
             path: path.to_path_buf(),
-            out: BufWriter::new(file),
+            out: BufWriter::new(create(path)?),
         })
     }
 
-    /// Appends the facts of `rows`.
+    /// Appends the facts of `rows` (the fields of [`RowFacts`], in order).
     pub fn write(&mut self, rows: &[Row]) -> Result<(), SinkError> {
         for row in rows {
-            let f = RowFacts::of(row);
-            let size = f.arrow_bytes.to_string();
+            let size = arrow_row_bytes(row).to_string();
             let fields = [
-                &f.id,
-                &f.task,
-                &f.task_id,
-                &f.image_path,
-                &f.prompt,
-                &f.groundtruth,
-                &f.prompt_id,
-                &f.image_sha256,
+                &row.id,
+                &row.task,
+                &row.task_id,
+                &row.image_path,
+                &row.prompt,
+                &row.groundtruth,
+                &row.prompt_id,
+                &row.image_sha256,
                 &size,
             ];
             write_fields(&mut self.out, &fields.map(String::as_str))
@@ -131,13 +129,8 @@ pub fn for_each_fact(
     path: &Path,
     mut f: impl FnMut(RowFacts) -> Result<(), SinkError>,
 ) -> Result<(), SinkError> {
-    let file = File::open(path).map_err(|e| io_error(path, e))?;
-    let len = file.metadata().map_err(|e| io_error(path, e))?.len();
-    let mut r = BufReader::new(file);
-    let mut read = 0u64;
-    while read < len {
-        let fields = read_fields::<9>(&mut r).map_err(|e| io_error(path, e))?;
-        read += fields.iter().map(|s| 4 + s.len() as u64).sum::<u64>();
+    let mut r = BufReader::new(open(path)?);
+    while let Some(fields) = read_record::<9>(&mut r).map_err(|e| io_error(path, e))? {
         let [
             id,
             task,
@@ -165,10 +158,6 @@ pub fn for_each_fact(
         })?;
     }
     Ok(())
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> SinkError {
-    SinkError::from(e).context(path.display())
 }
 
 #[cfg(test)]

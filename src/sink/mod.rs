@@ -185,18 +185,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// `root/rel_path`, creating parent directories, and returns its summary
 /// (`rows` = 0).
 pub fn write_text_file(root: &Path, rel_path: &str, text: &str) -> Result<FileSummary, SinkError> {
-    let full = resolve(root, rel_path)?;
-    create_parent(&full)?;
-    let ctx = |e: std::io::Error| SinkError::from(e).context(full.display());
-    let mut file = fs::File::create(&full).map_err(ctx)?;
-    file.write_all(text.as_bytes()).map_err(ctx)?;
-    file.sync_all().map_err(ctx)?;
-    Ok(FileSummary {
-        path: rel_path.to_owned(),
-        rows: 0,
-        bytes: text.len() as u64,
-        sha256: sha256_hex(text.as_bytes()),
-    })
+    write_streamed(root, rel_path, |w| Ok(w.write_all(text.as_bytes())?))
 }
 
 /// Writes `root/rel_path` through `write` (buffered), hashing the bytes as they go, and

@@ -23,25 +23,25 @@ pub fn for_each_row(
     for_each_row_in(path, None, f)
 }
 
-/// Calls `f` on every row of row group `group` of the Parquet file at `path`, in order.
-pub fn for_each_row_of_group(
+/// Calls `f` on every row of the given row groups of the Parquet file at `path`, in order.
+pub fn for_each_row_of_groups(
     path: &Path,
-    group: usize,
+    groups: Vec<usize>,
     f: impl FnMut(Row) -> Result<(), SinkError>,
 ) -> Result<(), SinkError> {
-    for_each_row_in(path, Some(group), f)
+    for_each_row_in(path, Some(groups), f)
 }
 
 fn for_each_row_in(
     path: &Path,
-    group: Option<usize>,
+    groups: Option<Vec<usize>>,
     mut f: impl FnMut(Row) -> Result<(), SinkError>,
 ) -> Result<(), SinkError> {
     let ctx = |e: SinkError| e.context(path.display());
     let file = File::open(path).map_err(|e| ctx(e.into()))?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map(|b| match group {
-            Some(g) => b.with_row_groups(vec![g]),
+        .map(|b| match groups {
+            Some(g) => b.with_row_groups(g),
             None => b,
         })
         .and_then(|b| b.build())

@@ -82,20 +82,27 @@ impl ShardSet {
         let file = File::open(path).map_err(|e| ctx(e.into()))?;
         let layout = read_layout(&file).map_err(ctx)?;
         let groups = layout.num_row_groups();
-        for g in 0..groups {
+        // Copying keeps the writer at a group boundary, so once a group cannot be copied the
+        // rest of the file is decoded in one read (the same bytes as copying would give).
+        let aligned = self
+            .current
+            .as_ref()
+            .is_none_or(ShardWriter::at_group_start);
+        let mut g = 0;
+        while aligned && g < groups {
             let rows = layout.row_group(g).num_rows();
-            let whole = rows == ROWS_PER_ROW_GROUP as i64 || (last && g + 1 == groups);
-            let aligned = self
-                .current
-                .as_ref()
-                .is_none_or(ShardWriter::at_group_start);
-            if whole && aligned {
-                self.writer()?
-                    .append_group(&file, &layout, g)
-                    .map_err(ctx)?;
-            } else {
-                read::for_each_row_of_group(path, g, |row| self.write(std::slice::from_ref(&row)))?;
+            if rows != ROWS_PER_ROW_GROUP as i64 && !(last && g + 1 == groups) {
+                break;
             }
+            self.writer()?
+                .append_group(&file, &layout, g)
+                .map_err(ctx)?;
+            g += 1;
+        }
+        if g < groups {
+            read::for_each_row_of_groups(path, (g..groups).collect(), |row| {
+                self.write(std::slice::from_ref(&row))
+            })?;
         }
         Ok(())
     }

@@ -274,15 +274,36 @@ fn merge_runs(
 
 /// The next pair of a run, or `None` at its end.
 fn next_pair(r: &mut impl Read, path: &Path) -> Result<Option<[String; 2]>, SinkError> {
+    read_record(r).map_err(|e| io_error(path, e))
+}
+
+/// The next record of `N` fields, or `None` where the input ends cleanly between records
+/// (an end inside a record is an error).
+pub(crate) fn read_record<const N: usize>(
+    r: &mut impl Read,
+) -> std::io::Result<Option<[String; N]>> {
     let mut len = [0u8; 4];
-    match r.read_exact(&mut len) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(io_error(path, e)),
+    let mut got = 0;
+    while got < len.len() {
+        match r.read(&mut len[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    let key = read_string(r, u32::from_le_bytes(len)).map_err(|e| io_error(path, e))?;
-    let [line] = read_fields::<1>(r).map_err(|e| io_error(path, e))?;
-    Ok(Some([key, line]))
+    match got {
+        0 => return Ok(None),
+        4 => {}
+        _ => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+    }
+    let mut out: [String; N] = std::array::from_fn(|_| String::new());
+    out[0] = read_string(r, u32::from_le_bytes(len))?;
+    for slot in &mut out[1..] {
+        r.read_exact(&mut len)?;
+        *slot = read_string(r, u32::from_le_bytes(len))?;
+    }
+    Ok(Some(out))
 }
 
 pub(crate) fn write_fields(w: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
@@ -294,14 +315,8 @@ pub(crate) fn write_fields(w: &mut impl Write, fields: &[&str]) -> std::io::Resu
     Ok(())
 }
 
-pub(crate) fn read_fields<const N: usize>(r: &mut impl Read) -> std::io::Result<[String; N]> {
-    let mut out: [String; N] = std::array::from_fn(|_| String::new());
-    for slot in &mut out {
-        let mut len = [0u8; 4];
-        r.read_exact(&mut len)?;
-        *slot = read_string(r, u32::from_le_bytes(len))?;
-    }
-    Ok(out)
+fn read_fields<const N: usize>(r: &mut impl Read) -> std::io::Result<[String; N]> {
+    read_record(r)?.ok_or_else(|| std::io::ErrorKind::UnexpectedEof.into())
 }
 
 fn read_string(r: &mut impl Read, len: u32) -> std::io::Result<String> {
@@ -310,15 +325,15 @@ fn read_string(r: &mut impl Read, len: u32) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(std::io::Error::other)
 }
 
-fn create(path: &Path) -> Result<File, SinkError> {
+pub(crate) fn create(path: &Path) -> Result<File, SinkError> {
     File::create(path).map_err(|e| io_error(path, e))
 }
 
-fn open(path: &Path) -> Result<File, SinkError> {
+pub(crate) fn open(path: &Path) -> Result<File, SinkError> {
     File::open(path).map_err(|e| io_error(path, e))
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> SinkError {
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> SinkError {
     SinkError::from(e).context(path.display())
 }
 
@@ -372,6 +387,21 @@ mod tests {
         })
         .unwrap();
         (out, runs)
+    }
+
+    #[test]
+    fn a_record_cut_anywhere_is_an_error_and_a_clean_end_is_none() {
+        let mut bytes = Vec::new();
+        write_fields(&mut bytes, &["id", "line"]).unwrap();
+        let whole = read_record::<2>(&mut bytes.as_slice()).unwrap();
+        assert_eq!(whole, Some(["id".to_string(), "line".to_string()]));
+        assert_eq!(read_record::<2>(&mut &[][..]).unwrap(), None);
+        for cut in 1..bytes.len() {
+            assert!(
+                read_record::<2>(&mut &bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]
