@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::compose::{self, Sample};
+use crate::compose::{Composer, Sample};
 use crate::pipeline::{Failure, compose_failure, planner, render_png};
 use crate::render::{self, Renderer, fonts};
 use crate::scene::svg::to_svg;
@@ -29,9 +29,11 @@ pub fn write(spec: &TaskSpec, count: u64, dir: &Path) -> Result<usize, Failure> 
     let count = count.clamp(1, total.max(1)).min(total);
     let mut samples = Vec::new();
     let mut listing = String::new();
+    let mut composer = Composer::new(spec);
     for k in 0..count {
         let index = k * total / count;
-        let sample = compose::compose(spec, &planner.plan(index))
+        let sample = composer
+            .compose(&planner.plan(index))
             .map_err(|e| compose_failure(spec, index, e))?;
         let stem = format!("{}-{index:06}", spec.task_id);
         let png = render_png(spec, &renderer, &sample).map_err(|e| Failure::Io(e.to_string()))?;

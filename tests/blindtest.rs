@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use blindspot::compose::{Sample, compose};
+use blindspot::compose::{Composer, DrawSplit, Sample, compose};
 use blindspot::expand::Planner;
 use blindspot::spec::TaskSpec;
 use serde_json::Value;
@@ -36,6 +36,37 @@ fn samples(task: &TaskSpec) -> Vec<(Sample, Value)> {
             (s, meta)
         })
         .collect()
+}
+
+/// What a sample contributes, as comparable text.
+fn fingerprint(s: &Sample) -> String {
+    let prompts: Vec<_> = s.prompts.iter().map(|p| (&p.text, &p.answer)).collect();
+    let svg = blindspot::scene::svg::to_svg(&s.scene);
+    format!("{svg}\n{prompts:?}\n{}\n{}", s.metadata, s.rejected)
+}
+
+#[test]
+fn sharing_a_seed_keys_draw_changes_no_sample() {
+    let suite = suite();
+    let mut shared_tasks = 0;
+    for task in &suite.tasks {
+        shared_tasks += usize::from(DrawSplit::of(task).per_key);
+        let planner = Planner::new(task).unwrap_or_else(|(_, e)| panic!("{e:?}"));
+        let mut composer = Composer::new(task);
+        for i in 0..task.images() {
+            let plan = planner.plan(i);
+            let alone = compose(task, &plan).unwrap();
+            let sequential = composer.compose(&plan).unwrap();
+            assert_eq!(
+                fingerprint(&alone),
+                fingerprint(&sequential),
+                "{} sample {i}",
+                task.task_id
+            );
+        }
+    }
+    // Every BlindTest draw reads only seed axes, so every task goes through the sharing.
+    assert_eq!(shared_tasks, suite.tasks.len());
 }
 
 fn tally(items: impl Iterator<Item = String>) -> BTreeMap<String, usize> {

@@ -4,6 +4,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use blindspot::compose::Composer;
 use blindspot::pipeline::{self, BuildOptions};
 use blindspot::render::{self, Renderer};
 use blindspot::sink::Tally;
@@ -150,8 +151,9 @@ fn rows_once(spec: &TaskSpec, n: u64) -> f64 {
         let mut shards = ShardSet::new(tmp.path(), "data/", &spec.split);
         let mut tally = Tally::new();
         let timings = blindspot::timings::Timings::new(false);
+        let mut composer = Composer::new(spec);
         for i in 0..n {
-            let rows = pipeline::sample_rows(spec, &renderer, &planner.plan(i), &timings)
+            let rows = pipeline::sample_rows(&mut composer, &renderer, &planner.plan(i), &timings)
                 .unwrap_or_else(|e| die(&spec.name, e));
             tally.add_all(&rows).expect("tally");
             shards.write(&rows).unwrap_or_else(|e| die(&spec.name, e));

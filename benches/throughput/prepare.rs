@@ -97,10 +97,12 @@ pub fn time_compose(spec: &TaskSpec, n: u64) -> [f64; 3] {
     let planner = pipeline::planner(black_box(spec)).unwrap_or_else(|e| die(&spec.name, e));
     let plan_s = t.elapsed().as_secs_f64();
     let (mut compose_s, mut svg_s) = (0.0, 0.0);
+    let mut composer = compose::Composer::new(spec);
     for i in 0..n {
         let plan = planner.plan(i);
         let t0 = Instant::now();
-        let sample = compose::compose(spec, black_box(&plan))
+        let sample = composer
+            .compose(black_box(&plan))
             .unwrap_or_else(|e| die(format!("{} sample {i}", spec.name), e));
         let t1 = Instant::now();
         black_box(to_svg(&sample.scene));

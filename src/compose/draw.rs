@@ -10,12 +10,13 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 
 use super::eval::{ComposeError, Evaluator, Layer};
+use super::split::{self, DrawSplit};
 use super::{base_scope, eval_named};
 use crate::expand::{SamplePlan, plan};
 use crate::expr::{Budget, DEFAULT_STEPS, Value};
 use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
-use crate::spec::types::{Constraint, Param};
+use crate::spec::types::{Constraint, NamedExpr, Param};
 
 /// Why a draw was rejected.
 enum Rejection {
@@ -24,25 +25,23 @@ enum Rejection {
 }
 
 /// Draws until `accept` says yes for an accepted draw; returns the values and the number of
-/// rejected attempts. `accept` sees each draw that meets the constraints and quota.
+/// rejected attempts. Each attempt evaluates `vars` (the draw of a [`DrawSplit`]) over the
+/// sample's base scope. `accept` sees each draw that meets the constraints and quota.
 pub(super) fn draw_until(
     spec: &TaskSpec,
     plan: &SamplePlan,
+    vars: &[NamedExpr],
     ev: &mut Evaluator<'_>,
     mut accept: impl FnMut(&IndexMap<String, Value>) -> Result<bool, ComposeError>,
 ) -> Result<(IndexMap<String, Value>, u32), ComposeError> {
     let base = base_scope(spec, plan);
-    let random = spec.vars.iter().any(|v| match &v.param {
-        Param::Expr(e, _) => e.uses_random(),
-        Param::Plugin(_) | Param::Sequence(_) => true,
-        Param::Const(_) => false,
-    });
+    let random = spec.vars.iter().any(|v| split::random(&v.param));
     let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
     let (mut rejected, mut last) = (0u32, None);
     for _ in 0..limit {
         *ev.budget = Budget::new(DEFAULT_STEPS);
         let mut values = base.clone();
-        eval_named(&spec.vars, &mut values, ev)?;
+        eval_named(vars, &mut values, ev)?;
         match rejection(spec, plan, &values, ev)? {
             None if accept(&values)? => return Ok((values, rejected)),
             None => {}
@@ -157,6 +156,7 @@ pub fn unique_skips(
     repeat: u64,
 ) -> Result<Vec<u32>, (u64, ComposeError)> {
     let mut seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); spec.sampling.unique.len()];
+    let split = DrawSplit::of(spec);
     let mut skips = Vec::new();
     let offset = repeat * spec.base_images();
     for index in keys.iter().map(|i| i + offset) {
@@ -175,7 +175,7 @@ pub fn unique_skips(
             skip += u32::from(!fresh);
             Ok(fresh)
         };
-        draw_until(spec, &p, &mut ev, accept).map_err(|e| (index, e))?;
+        draw_until(spec, &p, &split.draw_vars, &mut ev, accept).map_err(|e| (index, e))?;
         for (k, s) in keys.into_iter().zip(&mut seen) {
             s.insert(k);
         }

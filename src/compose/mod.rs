@@ -1,19 +1,24 @@
 //! Composing one sample: grid point + seed → values, scene, answers, prompts, metadata.
 //!
-//! Order of evaluation: constants, grid variables, then `vars` in order with the sample's
+//! Order of evaluation: constants and grid variables; then the *draw* ([`DrawSplit`]: the
+//! random vars and whatever the constraints, quota and uniqueness read), with the sample's
 //! random source; constraints are checked and a failing draw is redrawn (the random source
-//! continues, so redraws differ) up to the retry limit; then answers, metadata, scene and
-//! prompts. A sample's result depends only on the spec and its [`SamplePlan`].
+//! continues, so redraws differ) up to the retry limit; then the remaining vars in spec
+//! order, answers, metadata, scene and prompts. A sample's result depends only on the spec
+//! and its [`SamplePlan`]; [`Composer`] shares one draw among consecutive samples of a
+//! seed key when that cannot change it.
 
 mod draw;
 pub mod eval;
 pub mod scene;
+pub mod split;
 
 use indexmap::IndexMap;
 
 pub use draw::{quota_target, unique_skips};
 pub use eval::ComposeError;
 use eval::{Evaluator, Layer};
+pub use split::DrawSplit;
 
 use crate::expand::SamplePlan;
 use crate::expr::{Budget, DEFAULT_STEPS, Value};
@@ -54,29 +59,130 @@ pub struct Sample {
 
 /// Composes the sample described by `plan`.
 pub fn compose(spec: &TaskSpec, plan: &SamplePlan) -> Result<Sample, ComposeError> {
-    crate::render::metrics::install();
-    let mut rng = SampleRng::new(plan.seed);
-    let mut budget = Budget::new(DEFAULT_STEPS);
-    let mut ev = Evaluator {
-        rng: &mut rng,
-        budget: &mut budget,
-    };
-    let mut accepted = 0u32;
-    let (mut values, rejected) = draw::draw_until(spec, plan, &mut ev, |_| {
-        accepted += 1;
-        Ok(accepted > plan.skip)
-    })?;
-    eval_named(&spec.answers, &mut values, &mut ev)?;
-    let metadata = metadata(spec, &values, &mut ev)?;
-    let scene = scene::build(&spec.scene, &values, &mut ev)?;
-    let prompts = prompts(spec, &values, &mut ev)?;
-    Ok(Sample {
-        plan: plan.clone(),
-        scene,
-        prompts,
-        metadata,
-        rejected,
-    })
+    Composer::new(spec).compose(plan)
+}
+
+/// Composes the samples of one spec in sequence, reusing a seed key's draw for the
+/// following samples of the same key when the draw is per key ([`DrawSplit`]).
+///
+/// The result of [`Composer::compose`] never depends on which samples came before: a
+/// reused draw is the draw the sample would have made itself.
+pub struct Composer<'s> {
+    spec: &'s TaskSpec,
+    split: DrawSplit,
+    last: Option<Drawn>,
+}
+
+/// An accepted draw and the state it leaves behind.
+#[derive(Clone)]
+struct Drawn {
+    /// The seed key it belongs to: (seed, key index, copy, skip).
+    key: (u64, u64, u64, u32),
+    /// Values of the draw's vars, in order.
+    values: Vec<Value>,
+    rng: SampleRng,
+    budget: Budget,
+    rejected: u32,
+}
+
+impl<'s> Composer<'s> {
+    /// A composer for `spec`.
+    pub fn new(spec: &'s TaskSpec) -> Self {
+        Self {
+            spec,
+            split: DrawSplit::of(spec),
+            last: None,
+        }
+    }
+
+    /// The spec it composes.
+    pub fn spec(&self) -> &'s TaskSpec {
+        self.spec
+    }
+
+    /// Composes the sample described by `plan`.
+    pub fn compose(&mut self, plan: &SamplePlan) -> Result<Sample, ComposeError> {
+        crate::render::metrics::install();
+        let spec = self.spec;
+        let Drawn {
+            values: drawn,
+            mut rng,
+            mut budget,
+            rejected,
+            ..
+        } = self.draw(plan)?;
+        let mut ev = Evaluator {
+            rng: &mut rng,
+            budget: &mut budget,
+        };
+        let mut values = self.values(plan, drawn, &mut ev)?;
+        eval_named(&spec.answers, &mut values, &mut ev)?;
+        let metadata = metadata(spec, &values, &mut ev)?;
+        let scene = scene::build(&spec.scene, &values, &mut ev)?;
+        let prompts = prompts(spec, &values, &mut ev)?;
+        Ok(Sample {
+            plan: plan.clone(),
+            scene,
+            prompts,
+            metadata,
+            rejected,
+        })
+    }
+
+    /// The accepted draw of the plan's seed key: the previous sample's when it shares the
+    /// key and the draw is per key, else drawn now.
+    fn draw(&mut self, plan: &SamplePlan) -> Result<Drawn, ComposeError> {
+        let key = (plan.seed, plan.key_index, plan.repeat, plan.skip);
+        if let Some(last) = self.last.as_ref().filter(|d| d.key == key) {
+            return Ok(last.clone());
+        }
+        let mut rng = SampleRng::new(plan.seed);
+        let mut budget = Budget::new(DEFAULT_STEPS);
+        let mut ev = Evaluator {
+            rng: &mut rng,
+            budget: &mut budget,
+        };
+        let mut accepted = 0u32;
+        let vars = &self.split.draw_vars;
+        let (mut values, rejected) = draw::draw_until(self.spec, plan, vars, &mut ev, |_| {
+            accepted += 1;
+            Ok(accepted > plan.skip)
+        })?;
+        let values = vars
+            .iter()
+            .map(|v| values.swap_remove(&v.name).expect("the draw bound it"))
+            .collect();
+        let drawn = Drawn {
+            key,
+            values,
+            rng,
+            budget,
+            rejected,
+        };
+        if self.split.per_key {
+            self.last = Some(drawn.clone());
+        }
+        Ok(drawn)
+    }
+
+    /// The sample's scope: base, then every var in spec order, drawn or derived.
+    fn values(
+        &self,
+        plan: &SamplePlan,
+        drawn: Vec<Value>,
+        ev: &mut Evaluator<'_>,
+    ) -> Result<IndexMap<String, Value>, ComposeError> {
+        let mut values = base_scope(self.spec, plan);
+        let mut drawn = drawn.into_iter();
+        for (var, &in_draw) in self.spec.vars.iter().zip(&self.split.in_draw) {
+            let v = match in_draw {
+                true => drawn.next().expect("one value per draw var"),
+                false => ev.eval(&var.param, &Layer::over(&values), &var.path)?,
+            };
+            values.insert(var.name.clone(), v);
+        }
+        Ok(values)
+    }
 }
 
 pub(crate) fn base_scope(spec: &TaskSpec, plan: &SamplePlan) -> IndexMap<String, Value> {

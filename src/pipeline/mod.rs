@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use assemble::Piece;
 use std::time::Instant;
 
-use crate::compose::{self, ComposeError, Sample};
+use crate::compose::{ComposeError, Composer, Sample};
 use crate::dataset::Dataset;
 use crate::diag::Diagnostic;
 use crate::expand::{Planner, SamplePlan};
@@ -284,14 +284,14 @@ fn threads(asked: Option<usize>) -> usize {
 
 /// Composes, renders and encodes one planned sample into its rows, timing each stage.
 pub fn sample_rows(
-    spec: &TaskSpec,
+    composer: &mut Composer<'_>,
     renderer: &Renderer,
     plan: &SamplePlan,
     timings: &Timings,
 ) -> Result<Vec<Row>, Failure> {
-    let index = plan.index;
+    let (spec, index) = (composer.spec(), plan.index);
     let sample = timings
-        .time(Stage::Scene, || compose::compose(spec, plan))
+        .time(Stage::Scene, || composer.compose(plan))
         .map_err(|e| compose_failure(spec, index, e))?;
     let render_err = |e: render::RenderError| Failure::Io(format!("sample {index}: {e}"));
     let svg = timings.time(Stage::Svg, || to_svg(&sample.scene));

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::slice::chunk_samples;
 use super::spool::Spool;
 use super::{Failure, Feedback, sample_rows};
+use crate::compose::Composer;
 use crate::expand::Planner;
 use crate::render::Renderer;
 use crate::sink::ShardWriter;
@@ -85,9 +86,10 @@ impl Work<'_> {
         let facts_tmp = Spool::chunk_rel(&spec.task_id, job.chunk, "facts", true);
         let mut facts = FactsWriter::create(&self.spool.root().join(facts_tmp))?;
         let timings = &self.feedback.timings;
+        let mut composer = Composer::new(spec);
         for index in chunk_samples(job.chunk, spec.images()) {
             let plan = planner.plan(index);
-            let rows = sample_rows(spec, self.renderer, &plan, timings)?;
+            let rows = sample_rows(&mut composer, self.renderer, &plan, timings)?;
             timings.time(Stage::Write, || {
                 facts.write(&rows)?;
                 writer.write(&rows)
