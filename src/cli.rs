@@ -12,10 +12,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::diag::{Diagnostic, render};
+use crate::limits::Limits;
 use crate::pipeline::{BuildOptions, Failure, Slice};
 use crate::publish::Release;
 use crate::spec::TaskSpec;
-use crate::spec::suite::{Suite, load_suite, suite_path};
+use crate::spec::suite::{Suite, load_suite_with, suite_path};
+
+thread_local! {
+    /// The limits of this run (`--limit`), set once by [`run`] before any spec is loaded.
+    static LIMITS: std::cell::Cell<Limits> = std::cell::Cell::new(Limits::default());
+}
 
 /// blindspot: compile declarative task specs into reproducible image datasets.
 #[derive(Debug, Parser)]
@@ -24,6 +30,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Raise (or lower) a resource limit for this run, e.g. `--limit canvas-pixels=100000000`;
+    /// repeatable. `blindspot limits` lists them.
+    #[arg(long = "limit", global = true, value_name = "NAME=VALUE")]
+    pub limits: Vec<String>,
 }
 
 /// Subcommands.
@@ -120,6 +130,8 @@ pub enum Command {
     },
     /// List the primitives, functions, fonts and palettes the language offers.
     List,
+    /// Print the resource limits in force (after any `--limit` overrides).
+    Limits,
     /// Print the JSON Schema of task specs (or write it with --out).
     Schema {
         /// File to write instead of printing.
@@ -180,6 +192,13 @@ fn parse_slice(text: &str) -> Result<Slice, String> {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    match Limits::with(&cli.limits) {
+        Ok(l) => LIMITS.set(l),
+        Err(msg) => {
+            eprintln!("error: --limit: {msg}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.command {
         Command::Build(args) => build(&args),
         Command::Merge {
@@ -201,6 +220,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff { old, new, json } => return diff(&old, &new, json),
         Command::Export { dataset, to, out } => export(&dataset, to, out.as_deref()),
         Command::List => print(&crate::report::list_text()),
+        Command::Limits => print(&LIMITS.get().table()),
         Command::Schema { out, suite } => schema(out, suite),
     };
     match result {
@@ -231,10 +251,10 @@ fn load(path: &Path) -> Result<Target, Failure> {
         }
     };
     match suite_path(path) {
-        Some(p) => load_suite(&p)
+        Some(p) => load_suite_with(&p, &LIMITS.get())
             .map(|s| Target::Suite(Box::new(s)))
             .map_err(to_failure),
-        None => crate::spec::load(path)
+        None => crate::spec::load_with(path, &LIMITS.get())
             .map(|t| Target::Task(Box::new(t)))
             .map_err(to_failure),
     }

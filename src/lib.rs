@@ -26,6 +26,7 @@ pub mod expand;
 pub mod explain;
 pub mod export;
 pub mod expr;
+pub mod limits;
 pub mod pipeline;
 pub mod plugins;
 pub mod preview;

@@ -199,3 +199,42 @@ fn explain_estimates_draws_and_answers_and_warns_about_imbalance() {
         "{text}"
     );
 }
+
+#[test]
+fn limits_stop_a_spec_and_an_override_lets_it_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = common::root().join("tests/fixtures/invalid/too-many-retries.yaml");
+    let spec = spec.to_str().unwrap();
+    let out = dir.path().join("d");
+    let refused = blindspot(&["build", spec, "--out", out.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("error[too-many-retries]") && err.contains("--limit retries=N"));
+    assert!(!out.exists(), "a refused build writes nothing");
+    let args = ["build", spec, "--out", out.to_str().unwrap(), "--quiet"];
+    let raised = blindspot(&[&args[..], &["--limit", "retries=2000000"]].concat());
+    assert!(
+        raised.status.success(),
+        "{}",
+        String::from_utf8_lossy(&raised.stderr)
+    );
+    assert!(out.join("manifest.json").exists());
+    // A lowered limit refuses what the defaults allow; a bad override is a usage error.
+    let minimal = common::root().join("tests/fixtures/valid/minimal.yaml");
+    let lowered = blindspot(&[
+        "--limit",
+        "canvas-pixels=1000",
+        "check",
+        minimal.to_str().unwrap(),
+    ]);
+    assert_eq!(lowered.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&lowered.stderr).contains("error[canvas-too-large]"));
+    let bad = blindspot(&["--limit", "canvas-pixels=0", "limits"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let table = stdout(&blindspot(&["limits", "--limit", "samples=20_000_000"]));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("samples") && l.contains("20000000"))
+    );
+}

@@ -13,7 +13,7 @@ use super::eval::{ComposeError, Evaluator, Layer};
 use super::split::{self, DrawSplit};
 use super::{base_scope, eval_named};
 use crate::expand::{SamplePlan, plan};
-use crate::expr::{Budget, DEFAULT_STEPS, Value};
+use crate::expr::{Budget, Value};
 use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
 use crate::spec::types::{Constraint, NamedExpr, Param};
@@ -39,7 +39,7 @@ pub(super) fn draw_until(
     let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
     let (mut rejected, mut last) = (0u32, None);
     for _ in 0..limit {
-        *ev.budget = Budget::new(DEFAULT_STEPS);
+        *ev.budget = Budget::new(spec.limits.eval_steps);
         let mut values = base.clone();
         eval_named(vars, &mut values, ev)?;
         match rejection(spec, plan, &values, ev)? {
@@ -162,7 +162,7 @@ pub fn unique_skips(
     for index in keys.iter().map(|i| i + offset) {
         let p = plan(spec, index);
         let mut rng = SampleRng::new(p.seed);
-        let mut budget = Budget::new(DEFAULT_STEPS);
+        let mut budget = Budget::new(spec.limits.eval_steps);
         let mut ev = Evaluator {
             rng: &mut rng,
             budget: &mut budget,
@@ -189,7 +189,7 @@ fn unique_keys(
     values: &IndexMap<String, Value>,
 ) -> Result<Vec<String>, ComposeError> {
     let mut rng = SampleRng::new(0);
-    let mut budget = Budget::new(DEFAULT_STEPS);
+    let mut budget = Budget::new(spec.limits.eval_steps);
     let mut ev = Evaluator {
         rng: &mut rng,
         budget: &mut budget,

@@ -21,7 +21,7 @@ use eval::{Evaluator, Layer};
 pub use split::DrawSplit;
 
 use crate::expand::SamplePlan;
-use crate::expr::{Budget, DEFAULT_STEPS, Value};
+use crate::expr::{Budget, Value};
 use crate::rng::SampleRng;
 use crate::scene::Scene;
 use crate::spec::TaskSpec;
@@ -118,7 +118,7 @@ impl<'s> Composer<'s> {
         let mut values = self.values(plan, drawn, &mut ev)?;
         eval_named(&spec.answers, &mut values, &mut ev)?;
         let metadata = metadata(spec, &values, &mut ev)?;
-        let scene = scene::build(&spec.scene, &values, &mut ev)?;
+        let scene = scene::build(&spec.scene, &values, &mut ev, spec.limits.canvas_pixels)?;
         let prompts = prompts(spec, &values, &mut ev)?;
         Ok(Sample {
             plan: plan.clone(),
@@ -137,7 +137,7 @@ impl<'s> Composer<'s> {
             return Ok(last.clone());
         }
         let mut rng = SampleRng::new(plan.seed);
-        let mut budget = Budget::new(DEFAULT_STEPS);
+        let mut budget = Budget::new(self.spec.limits.eval_steps);
         let mut ev = Evaluator {
             rng: &mut rng,
             budget: &mut budget,
@@ -243,12 +243,18 @@ fn prompts(
             None => None,
         };
         check_answer(spec, p, &answer, choices.as_deref())?;
-        let text = crate::prompt::render(&spec.templates, &p.id, values).map_err(|e| {
-            ComposeError::new(
+        let max = spec.limits.prompt_bytes;
+        let text = crate::prompt::render(&spec.templates, &p.id, values, max).map_err(|e| {
+            let path = format!("{}.template", p.path);
+            let mut err = ComposeError::new(
                 "template-error",
                 format!("prompt does not render ({e})"),
-                &format!("{}.template", p.path),
-            )
+                &path,
+            );
+            if e.starts_with(crate::prompt::TOO_LONG) {
+                err.hint = Some(crate::limits::hint("prompt-bytes"));
+            }
+            err
         })?;
         rows.push(PromptRow {
             id: p.id.clone(),

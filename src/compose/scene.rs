@@ -8,25 +8,28 @@ use indexmap::IndexMap;
 
 use super::eval::{ComposeError, Evaluator, Layer, type_error};
 use crate::expr::Value;
-use crate::render::{MAX_PIXELS, fonts, metrics};
+use crate::render::{fonts, metrics};
 use crate::scene::{Geom, Group, Item, Rgb, Scene, Shape, Style, Text, color};
 use crate::spec::types::{Param, SceneSpec, ShapeKind, ShapeSpec};
 
 /// Most items one scene may hold (after `for` expansion).
 pub const MAX_ITEMS: usize = 100_000;
 
-/// Evaluates the scene template for one sample.
+/// Evaluates the scene template for one sample; the canvas may have at most `max_pixels`.
 pub fn build(
     spec: &SceneSpec,
     values: &IndexMap<String, Value>,
     ev: &mut Evaluator<'_>,
+    max_pixels: u64,
 ) -> Result<Scene, ComposeError> {
     let mut scope = Layer::over(values);
     let width = dimension(ev, &spec.width, &scope, "scene.width")?;
     let height = dimension(ev, &spec.height, &scope, "scene.height")?;
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        let msg = format!("canvas {width}×{height} has more than {MAX_PIXELS} pixels");
-        return Err(ComposeError::new("canvas-too-large", msg, "scene.width"));
+    if u64::from(width) * u64::from(height) > max_pixels {
+        let msg = format!("canvas {width}×{height} has more than {max_pixels} pixels");
+        let mut e = ComposeError::new("canvas-too-large", msg, "scene.width");
+        e.hint = Some(crate::limits::hint("canvas-pixels"));
+        return Err(e);
     }
     let background = paint(ev, &spec.background, &scope, "scene.background")?.ok_or_else(|| {
         ComposeError::new(

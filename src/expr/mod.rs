@@ -133,7 +133,7 @@ impl Budget {
                 self.steps_left = 0;
                 Err(ExprError::new("evaluation step limit exceeded").with_hint(
                     "the expression does too much work; simplify it, use smaller lists, \
-                     or split it into several parameters",
+                     or split it into several parameters (or raise `--limit eval-steps=N`)",
                 ))
             }
         }

@@ -130,6 +130,7 @@ pub fn build(spec: &TaskSpec, opts: &BuildOptions) -> Result<BuildReport, Failur
 /// atomically, resuming an interrupted run of the same build.
 pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
+    check_size(rel)?;
     let slice = opts.slice;
     let images: u64 = rel
         .tasks
@@ -268,6 +269,32 @@ fn finish_release(
         guard_version(rel, staging.path(), &opts.out_dir)?;
     }
     Ok(())
+}
+
+/// Refuses a release with more images than the `samples` limit (the whole release, so every
+/// shard of a sharded build agrees with the single build).
+fn check_size(rel: &Release<'_>) -> Result<(), Failure> {
+    let total = rel
+        .tasks
+        .iter()
+        .fold(0u64, |n, t| n.saturating_add(t.images()));
+    let Some(first) = rel.tasks.first() else {
+        return Ok(());
+    };
+    let max = rel
+        .tasks
+        .iter()
+        .map(|t| t.limits.samples)
+        .min()
+        .unwrap_or(u64::MAX);
+    if total <= max {
+        return Ok(());
+    }
+    let msg = format!("the build has {total} images, more than the limit of {max}");
+    let d = Diagnostic::error("too-many-samples", msg)
+        .in_file(first.source.file.clone())
+        .hint(crate::limits::hint("samples"));
+    Err(Failure::Spec(vec![d]))
 }
 
 /// The number of samples in a range.

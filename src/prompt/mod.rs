@@ -9,13 +9,17 @@ use indexmap::IndexMap;
 
 use crate::expr::Value;
 
-/// Largest rendered prompt, in bytes.
-pub const MAX_PROMPT_BYTES: usize = 64 * 1024;
+/// How an over-long prompt's error begins.
+pub const TOO_LONG: &str = "the rendered prompt is longer than the limit";
 
-/// A Tera engine with the environment-reading function disabled.
+/// Most numbers one call of the template function `range` may produce.
+pub const MAX_RANGE: usize = 10_000;
+
+/// A Tera engine with the environment-reading function disabled and `range` capped.
 pub fn new_engine() -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![]);
+    tera.register_function("range", capped_range);
     tera.register_function(
         "get_env",
         |_: &std::collections::HashMap<String, tera::Value>| {
@@ -38,11 +42,12 @@ pub fn error_chain(e: &tera::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-/// Renders prompt `id` with the sample's values.
+/// Renders prompt `id` with the sample's values; the text may have at most `max_bytes`.
 pub fn render(
     tera: &tera::Tera,
     id: &str,
     scope: &IndexMap<String, Value>,
+    max_bytes: u64,
 ) -> Result<String, String> {
     let mut ctx = tera::Context::new();
     for (k, v) in scope {
@@ -51,14 +56,74 @@ pub fn render(
             .map_err(|e| format!("`{k}` cannot be shown in a prompt ({e})"))?;
         ctx.insert(k.as_str(), &json);
     }
-    let text = tera.render(id, &ctx).map_err(|e| error_chain(&e))?;
-    if text.len() > MAX_PROMPT_BYTES {
-        return Err(format!(
-            "the rendered prompt is {} bytes, more than {MAX_PROMPT_BYTES}",
-            text.len()
+    let mut out = Capped {
+        text: Vec::new(),
+        max: max_bytes,
+    };
+    if let Err(e) = tera.render_to(id, &ctx, &mut out) {
+        return Err(match out.full() {
+            true => format!("{TOO_LONG} of {max_bytes} bytes"),
+            false => error_chain(&e),
+        });
+    }
+    String::from_utf8(out.text).map_err(|_| "the rendered prompt is not UTF-8".into())
+}
+
+/// Tera's `range` with the same arguments, refusing more than [`MAX_RANGE`] numbers.
+fn capped_range(
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let arg = |name: &str, default: Option<u64>| match args.get(name) {
+        Some(v) => v
+            .as_u64()
+            .ok_or_else(|| tera::Error::msg(format!("`range`: `{name}` must be a whole number"))),
+        None => default.ok_or_else(|| tera::Error::msg(format!("`range` needs `{name}`"))),
+    };
+    let (start, end, step) = (
+        arg("start", Some(0))?,
+        arg("end", None)?,
+        arg("step_by", Some(1))?,
+    );
+    if step == 0 || start > end {
+        return Err(tera::Error::msg(
+            "`range` needs start <= end and step_by >= 1",
         ));
     }
-    Ok(text)
+    if (end - start).div_ceil(step) > MAX_RANGE as u64 {
+        return Err(tera::Error::msg(format!(
+            "`range` may produce at most {MAX_RANGE} numbers"
+        )));
+    }
+    Ok((start..end)
+        .step_by(step as usize)
+        .collect::<Vec<_>>()
+        .into())
+}
+
+/// A sink that stops a render once it has written more than `max` bytes.
+struct Capped {
+    text: Vec<u8>,
+    max: u64,
+}
+
+impl Capped {
+    fn full(&self) -> bool {
+        self.text.len() as u64 > self.max
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.text.extend_from_slice(buf);
+        match self.full() {
+            true => Err(std::io::Error::other("prompt too long")),
+            false => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -73,7 +138,32 @@ mod tests {
             .unwrap();
         let mut scope = IndexMap::new();
         scope.insert("n".to_string(), Value::Int(3));
-        assert_eq!(render(&t, "p", &scope).unwrap(), "n=3 <&>");
-        assert!(render(&t, "env", &scope).unwrap_err().contains("disabled"));
+        assert_eq!(render(&t, "p", &scope, 100).unwrap(), "n=3 <&>");
+        assert!(
+            render(&t, "env", &scope, 100)
+                .unwrap_err()
+                .contains("disabled")
+        );
+    }
+
+    #[test]
+    fn output_and_ranges_are_bounded() {
+        let mut t = new_engine();
+        t.add_raw_template("loop", "{% for i in range(end=n) %}ab{% endfor %}")
+            .unwrap();
+        t.add_raw_template(
+            "steps",
+            "{% for i in range(start=2, end=9, step_by=3) %}{{ i }},{% endfor %}",
+        )
+        .unwrap();
+        let mut scope = IndexMap::new();
+        scope.insert("n".to_string(), Value::Int(50));
+        assert_eq!(render(&t, "loop", &scope, 100).unwrap().len(), 100);
+        assert_eq!(render(&t, "steps", &scope, 100).unwrap(), "2,5,8,");
+        let long = render(&t, "loop", &scope, 99).unwrap_err();
+        assert!(long.contains("longer than the limit of 99"), "{long}");
+        scope.insert("n".to_string(), Value::Int(10_000_000_000));
+        let huge = render(&t, "loop", &scope, 1 << 40).unwrap_err();
+        assert!(huge.contains("at most 10000 numbers"), "{huge}");
     }
 }

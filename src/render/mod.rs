@@ -24,8 +24,9 @@ impl std::fmt::Display for RenderError {
     }
 }
 
-/// Largest canvas rendered, in pixels (width × height).
-pub const MAX_PIXELS: u64 = 64_000_000;
+/// Largest canvas the renderer accepts, in pixels (width × height), whatever the limits say:
+/// the ceiling of the `canvas-pixels` limit (1.6 GB of RGBA), which specs meet first.
+pub const MAX_PIXELS: u64 = 400_000_000;
 
 /// The rasteriser with its font database.
 pub struct Renderer {

@@ -278,4 +278,59 @@ mod tests {
         );
         assert!(!scene.is_gray());
     }
+
+    /// Hostile or unusual text stays literal: one text node per item, the exact string,
+    /// and nothing else in the tree (no injected element, no external reference).
+    #[test]
+    fn scene_text_is_literal_and_cannot_inject_markup() {
+        let hostile = [
+            "</text><image href=\"file:///etc/passwd\" width=\"9\" height=\"9\"/><text>",
+            "<![CDATA[x]]> &amp; &#x3C; <!-- c --> <?pi?>",
+            "a < b && c > d, \"quoted\" and 'single'",
+            "emoji 🎯🙂 and combining é",
+            "שלום עולם مرحبا",
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>&e;",
+        ];
+        let items = hostile
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let text = Text {
+                    x: 2.0,
+                    y: 12.0 + 14.0 * i as f64,
+                    text: (*t).into(),
+                    family: "DejaVu Sans".into(),
+                    size: 10.0,
+                    weight: 400,
+                    anchor: "start",
+                    baseline: "alphabetic",
+                };
+                Item::Shape(Shape {
+                    geom: Geom::Text(text),
+                    style: style(),
+                })
+            })
+            .collect();
+        let scene = Scene {
+            width: 400,
+            height: 100,
+            background: Rgb(255, 255, 255),
+            items,
+        };
+        let svg = to_svg(&scene);
+        assert!(!svg.contains("<image") && !svg.contains("<!ENTITY") && !svg.contains("<!["));
+        let tree = resvg::usvg::Tree::from_str(&svg, &crate::render::fonts::options()).unwrap();
+        let mut texts = Vec::new();
+        // The first node is the background rectangle.
+        for node in tree.root().children().iter().skip(1) {
+            match node {
+                resvg::usvg::Node::Text(t) => {
+                    texts.push(t.chunks().iter().map(|c| c.text()).collect::<String>())
+                }
+                other => panic!("only text nodes expected, got {other:?}"),
+            }
+        }
+        assert_eq!(texts, hostile);
+        assert!(crate::render::Renderer::new().rasterize(&svg).is_ok());
+    }
 }

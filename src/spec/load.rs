@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use super::locate::location_at;
 use super::raw::RawTaskSpec;
+use super::walk::{self, Walker};
 use crate::diag::{DiagResult, Diagnostic};
+use crate::limits::{self, Limits};
 
 /// Largest spec file accepted, in bytes.
 pub const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
@@ -85,13 +87,17 @@ pub fn read_source(path: &Path) -> DiagResult<Source> {
 ///
 /// The text is first read as untyped YAML so that syntax errors are reported as such (a
 /// typed read stops at the first type mismatch, which may come before the syntax error).
-pub fn parse_str(src: &Source) -> DiagResult<RawTaskSpec> {
-    parse_yaml(src)
+pub fn parse_str(src: &Source, limits: &Limits) -> DiagResult<RawTaskSpec> {
+    parse_yaml(src, limits)
 }
 
-/// Parses spec text into any spec type: syntax errors first, then type errors.
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source) -> DiagResult<T> {
-    serde_yaml::from_str::<serde::de::IgnoredAny>(&src.text)
+/// Parses spec text into any spec type: syntax and size errors first, then type errors.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source, limits: &Limits) -> DiagResult<T> {
+    let walk = |d: serde_yaml::Deserializer<'_>| {
+        let nodes = std::cell::Cell::new(0);
+        serde::de::DeserializeSeed::deserialize(Walker::new(limits, &nodes), d)
+    };
+    walk(serde_yaml::Deserializer::from_str(&src.text))
         .map_err(|e| vec![convert_error(src, &e)])?;
     serde_yaml::from_str::<T>(&src.text).map_err(|e| vec![convert_error(src, &e)])
 }
@@ -146,6 +152,10 @@ fn classify(message: &str) -> (&'static str, Option<String>) {
         ("unknown-variant", Some(hint.into()))
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
         ("wrong-type", None)
+    } else if message.contains(walk::TOO_DEEP) {
+        ("yaml-too-complex", Some(limits::hint("yaml-depth")))
+    } else if message.contains(walk::TOO_MANY) {
+        ("yaml-too-complex", Some(limits::hint("yaml-nodes")))
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
         (
             "yaml-too-complex",
@@ -168,7 +178,7 @@ mod tests {
     #[test]
     fn unknown_field_has_location_and_path() {
         let src = Source::new("t.yaml", "name: x\nversion: 1.0.0\nbogus: 3\n");
-        let err = parse_str(&src).unwrap_err();
+        let err = parse_str(&src, &Limits::default()).unwrap_err();
         assert_eq!(err[0].id, "unknown-field");
         let loc = err[0].location.as_ref().unwrap();
         assert_eq!((loc.line, loc.column), (3, 1));
@@ -177,7 +187,7 @@ mod tests {
     #[test]
     fn syntax_error_is_reported() {
         let src = Source::new("t.yaml", "name: x\nversion: [1\n");
-        let err = parse_str(&src).unwrap_err();
+        let err = parse_str(&src, &Limits::default()).unwrap_err();
         assert_eq!(err[0].id, "yaml-syntax");
         assert!(err[0].location.is_some());
     }

@@ -11,22 +11,34 @@ pub mod shapes;
 pub mod suite;
 pub mod types;
 pub mod validate;
+mod walk;
 
 use std::path::Path;
 
 use crate::diag::DiagResult;
+use crate::limits::Limits;
 pub use load::Source;
 pub use types::TaskSpec;
 
-/// Reads, parses and validates a spec file.
+/// Reads, parses and validates a spec file under the default [`Limits`].
 pub fn load(path: &Path) -> DiagResult<TaskSpec> {
-    parse(load::read_source(path)?)
+    load_with(path, &Limits::default())
 }
 
-/// Parses and validates spec text.
+/// Reads, parses and validates a spec file under `limits`.
+pub fn load_with(path: &Path, limits: &Limits) -> DiagResult<TaskSpec> {
+    parse_with(load::read_source(path)?, limits)
+}
+
+/// Parses and validates spec text under the default [`Limits`].
 pub fn parse(src: Source) -> DiagResult<TaskSpec> {
-    let raw = load::parse_str(&src)?;
-    validate::validate(raw, src)
+    parse_with(src, &Limits::default())
+}
+
+/// Parses and validates spec text under `limits`.
+pub fn parse_with(src: Source, limits: &Limits) -> DiagResult<TaskSpec> {
+    let raw = load::parse_str(&src, limits)?;
+    validate::validate(raw, src, limits)
 }
 
 /// The JSON Schema (draft-07, for editors) of a task spec, pretty-printed with a newline.

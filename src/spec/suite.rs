@@ -13,6 +13,7 @@ use super::load::{Source, read_source};
 use super::locate::locate_path;
 use super::types::TaskSpec;
 use crate::diag::{DiagResult, Diagnostic};
+use crate::limits::Limits;
 
 /// The file a suite folder must contain.
 pub const SUITE_FILE: &str = "suite.yaml";
@@ -78,17 +79,22 @@ pub fn suite_path(path: &Path) -> Option<PathBuf> {
     (path.file_name()? == SUITE_FILE).then(|| path.to_path_buf())
 }
 
-/// Loads a suite and every task it names, reporting all errors.
+/// Loads a suite and every task it names under the default [`Limits`].
 pub fn load_suite(path: &Path) -> DiagResult<Suite> {
+    load_suite_with(path, &Limits::default())
+}
+
+/// Loads a suite and every task it names under `limits`, reporting all errors.
+pub fn load_suite_with(path: &Path, limits: &Limits) -> DiagResult<Suite> {
     let source = read_source(path)?;
-    let raw: RawSuite = super::load::parse_yaml(&source)?;
+    let raw: RawSuite = super::load::parse_yaml(&source, limits)?;
     let mut diags = Vec::new();
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tasks = Vec::new();
     for (i, rel) in raw.tasks.iter().enumerate() {
         let at = format!("tasks[{i}]");
         match task_path(dir, rel) {
-            Ok(p) => match super::load(&p) {
+            Ok(p) => match super::load_with(&p, limits) {
                 Ok(t) => tasks.push(t),
                 Err(d) => diags.extend(d),
             },
@@ -116,12 +122,18 @@ fn task_path(dir: &Path, rel: &str) -> Result<PathBuf, String> {
     let escapes = p
         .components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    let outside = || format!("task path `{rel}` must be relative and stay inside the suite folder");
     if rel.is_empty() || escapes {
-        return Err(format!(
-            "task path `{rel}` must be relative and stay inside the suite folder"
-        ));
+        return Err(outside());
     }
-    Ok(dir.join(p))
+    let path = dir.join(p);
+    // A symbolic link inside the folder may still point out of it.
+    if let (Ok(real), Ok(root)) = (path.canonicalize(), dir.canonicalize())
+        && !real.starts_with(&root)
+    {
+        return Err(format!("{} (it links to a file outside)", outside()));
+    }
+    Ok(path)
 }
 
 fn check_tasks(source: &Source, tasks: &[TaskSpec], raw: &RawSuite, diags: &mut Vec<Diagnostic>) {

@@ -275,6 +275,8 @@ pub struct TaskSpec {
     pub metadata: Vec<NamedExpr>,
     /// Image options.
     pub output: OutputOptions,
+    /// The limits it was loaded under; composing and building apply them too.
+    pub limits: crate::limits::Limits,
 }
 
 impl TaskSpec {
@@ -301,7 +303,8 @@ impl TaskSpec {
 
     /// Number of images the build generates: the expansion × `sampling.repeat`.
     pub fn images(&self) -> u64 {
-        self.base_images() * self.sampling.repeat.max(1)
+        self.base_images()
+            .saturating_mul(self.sampling.repeat.max(1))
     }
 
     /// Number of rows (images × prompts).

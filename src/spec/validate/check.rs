@@ -7,6 +7,7 @@ use indexmap::IndexSet;
 
 use crate::diag::Diagnostic;
 use crate::expr::{Expr, Value};
+use crate::limits::Limits;
 use crate::spec::load::Source;
 use crate::spec::locate::locate_path;
 use crate::spec::types::Param;
@@ -22,6 +23,8 @@ pub struct Checker<'a> {
     pub src: &'a Source,
     /// Everything found so far.
     pub diags: Vec<Diagnostic>,
+    /// The limits the spec is checked against.
+    pub limits: Limits,
 }
 
 impl<'a> Checker<'a> {
@@ -30,6 +33,7 @@ impl<'a> Checker<'a> {
         Self {
             src,
             diags: Vec::new(),
+            limits: Limits::default(),
         }
     }
 

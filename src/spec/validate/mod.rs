@@ -17,6 +17,7 @@ pub use check::{Checker, is_builtin};
 
 use crate::diag::{DiagResult, Diagnostic};
 use crate::expr::{Budget, EvalCtx, Value};
+use crate::limits::Limits;
 use crate::spec::load::Source;
 use crate::spec::raw::{
     ColorMode, Compression, RawConstraint, RawOutput, RawSampling, RawTaskSpec,
@@ -29,7 +30,7 @@ use crate::spec::types::{
 pub const DEFAULT_RETRIES: u32 = 1000;
 
 /// Validates a raw spec, returning every error found.
-pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
+pub fn validate(raw: RawTaskSpec, src: Source, limits: &Limits) -> DiagResult<TaskSpec> {
     // Constants may measure text, so the bundled font metrics must be available.
     crate::render::metrics::install();
     let RawTaskSpec {
@@ -56,6 +57,7 @@ pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
         output,
     } = raw;
     let mut ck = Checker::new(&src);
+    ck.limits = *limits;
     let ident = meta::identity(&mut ck, &name, &version, &task, split.as_deref(), &license);
     let mut known = IndexSet::new();
     let constants = eval_constants(&mut ck, &constants, &mut known);
@@ -112,6 +114,7 @@ pub fn validate(raw: RawTaskSpec, src: Source) -> DiagResult<TaskSpec> {
         templates,
         metadata,
         output,
+        limits: *limits,
         source: src,
     })
 }
@@ -145,7 +148,7 @@ fn eval_constants(
             // Only vars hold plugin calls and sequences.
             Param::Plugin(_) | Param::Sequence(_) => continue,
             Param::Expr(e, _) => {
-                let mut budget = Budget::new(crate::expr::DEFAULT_STEPS);
+                let mut budget = Budget::new(ck.limits.eval_steps);
                 let mut ctx = EvalCtx {
                     scope: &values,
                     rng: None,
@@ -219,6 +222,14 @@ fn resolve_sampling(
         );
     }
     let retries = raw.retries.unwrap_or(DEFAULT_RETRIES).max(1);
+    if u64::from(retries) > ck.limits.retries {
+        let msg = format!(
+            "`retries` is {retries}, more than the limit of {}",
+            ck.limits.retries
+        );
+        let d = ck.error("too-many-retries", msg, "sampling.retries", None);
+        d.hints.push(crate::limits::hint("retries"));
+    }
     let seed_axes = match raw.seed_by {
         None => (0..axes.len()).collect(),
         Some(names) => names
