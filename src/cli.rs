@@ -129,6 +129,13 @@ pub enum Command {
         #[arg(long)]
         suite: bool,
     },
+    /// Print the task language reference as Markdown (every key, primitive, function,
+    /// plugin, answer format, font and colour), or write it with --out.
+    Reference {
+        /// File to write instead of printing, e.g. docs/reference.md.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Options of `build`.
@@ -202,6 +209,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export { dataset, to, out } => export(&dataset, to, out.as_deref()),
         Command::List => print(&crate::report::list_text()),
         Command::Schema { out, suite } => schema(out, suite),
+        Command::Reference { out } => write_or_print(out, &crate::reference::markdown()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -455,10 +463,15 @@ fn schema(out: Option<PathBuf>, suite: bool) -> Result<(), Failure> {
     } else {
         crate::spec::json_schema()
     };
+    write_or_print(out, &text)
+}
+
+/// Writes `text` to the file `out`, or prints it when there is none.
+fn write_or_print(out: Option<PathBuf>, text: &str) -> Result<(), Failure> {
     match out {
         Some(path) => std::fs::write(&path, text)
             .map_err(|e| Failure::Io(format!("cannot write {} ({e})", path.display()))),
-        None => print(&text),
+        None => print(text),
     }
 }
 
