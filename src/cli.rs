@@ -141,6 +141,13 @@ pub enum Command {
         #[arg(long)]
         suite: bool,
     },
+    /// Print the task language reference as Markdown (every key, primitive, function,
+    /// plugin, answer format, font and colour), or write it with --out.
+    Reference {
+        /// File to write instead of printing, e.g. docs/reference.md.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Options of `build`.
@@ -222,6 +229,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::List => print(&crate::report::list_text()),
         Command::Limits => print(&LIMITS.get().table()),
         Command::Schema { out, suite } => schema(out, suite),
+        Command::Reference { out } => write_or_print(out, &crate::reference::markdown()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -475,10 +483,15 @@ fn schema(out: Option<PathBuf>, suite: bool) -> Result<(), Failure> {
     } else {
         crate::spec::json_schema()
     };
+    write_or_print(out, &text)
+}
+
+/// Writes `text` to the file `out`, or prints it when there is none.
+fn write_or_print(out: Option<PathBuf>, text: &str) -> Result<(), Failure> {
     match out {
         Some(path) => std::fs::write(&path, text)
             .map_err(|e| Failure::Io(format!("cannot write {} ({e})", path.display()))),
-        None => print(&text),
+        None => print(text),
     }
 }
 

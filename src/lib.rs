@@ -33,6 +33,7 @@ pub mod preview;
 pub mod progress;
 pub mod prompt;
 pub mod publish;
+pub mod reference;
 pub mod render;
 pub mod report;
 pub mod rng;

@@ -1,5 +1,5 @@
 //! Text reports: `blindspot check` (counts without rendering) and `blindspot list`
-//! (the language's primitives, functions, fonts and palettes).
+//! (the language's primitives, functions, plugins, answer formats, fonts and palettes).
 //!
 //! Invariant: reports are deterministic (fixed order, no timing) so they can be snapshotted.
 
@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use crate::compose;
 use crate::pipeline::{Failure, compose_failure, planner};
 use crate::spec::TaskSpec;
-use crate::spec::shapes::RawShape;
 
 /// Composes every sample (no rendering) and summarises counts and answers.
 pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
@@ -128,14 +127,24 @@ pub fn suite_table(suite: &crate::spec::suite::Suite) -> String {
     out
 }
 
-/// The catalogue printed by `blindspot list`.
+/// The catalogue printed by `blindspot list`: the registries `blindspot reference` prints in
+/// full, as Markdown.
 pub fn list_text() -> String {
-    let mut out = String::from("Primitives (scene.shapes entries):\n");
-    for (name, fields) in RawShape::catalogue() {
-        let _ = writeln!(out, "  {name:<16} {fields}");
+    let mut out = String::from("Primitives (scene.shapes entries; [optional fields]):\n");
+    let primitives = crate::reference::primitives();
+    let common = crate::reference::common_fields(&primitives);
+    for p in &primitives {
+        let (req, opt): (Vec<_>, Vec<_>) = p.own_fields(&common).partition(|f| f.required);
+        let mut fields: Vec<String> = req.iter().map(|f| f.name.clone()).collect();
+        fields.extend(opt.iter().map(|f| format!("[{}]", f.name)));
+        let _ = writeln!(out, "  {:<16} {}", p.name, fields.join(", "));
     }
-    out.push_str("  every primitive also takes: for, if, fill, stroke, stroke_width, opacity, fill_opacity,\n");
-    out.push_str("  stroke_opacity, linecap, linejoin, dash\n\nFunctions (expressions):\n");
+    let _ = writeln!(
+        out,
+        "  every primitive but group also takes: {}",
+        common.join(", ")
+    );
+    out.push_str("\nFunctions (expressions):\n");
     let mut category = "";
     for f in crate::expr::functions() {
         if f.category != category {
@@ -148,6 +157,28 @@ pub fn list_text() -> String {
     for (name, value, doc) in crate::expr::constants() {
         let _ = writeln!(out, "  {name:<6} = {value:<20} {doc}");
     }
+    plugins_and_formats(&mut out);
+    fonts_and_colours(&mut out);
+    out
+}
+
+fn plugins_and_formats(out: &mut String) {
+    out.push_str("\nPlugins (vars: {plugin: NAME, with: {...}}):\n");
+    for g in crate::plugins::GENERATORS {
+        let _ = writeln!(out, "  {} → {}", g.name(), g.returns());
+        for p in g.params() {
+            let req = if p.required { "required" } else { "optional" };
+            let (name, kind) = (p.name, p.kind.name());
+            let _ = writeln!(out, "    {name:<20} {kind:<7} {req:<9} {}", p.doc);
+        }
+    }
+    out.push_str("\nAnswer formats (prompts[].format; a correct reply looks like):\n");
+    for f in crate::answer::builtins() {
+        let _ = writeln!(out, "  {:<16} {}", f.name, f.reply);
+    }
+}
+
+fn fonts_and_colours(out: &mut String) {
     out.push_str("\nFonts (bundled; the only fonts the renderer loads):\n");
     for f in crate::render::fonts::FONTS {
         let _ = writeln!(
@@ -163,5 +194,4 @@ pub fn list_text() -> String {
             .join(", "),
     );
     out.push('\n');
-    out
 }

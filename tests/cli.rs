@@ -30,7 +30,7 @@ fn check_prints_counts_per_axis_value() {
 }
 
 #[test]
-fn list_names_primitives_functions_and_fonts() {
+fn list_names_primitives_functions_plugins_formats_and_fonts() {
     let o = blindspot(&["list"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
@@ -40,6 +40,9 @@ fn list_names_primitives_functions_and_fonts() {
         "sqrt",
         "DejaVu Sans",
         "tab:blue",
+        "lattice_routes",
+        "routes_per_station",
+        "braced_integer",
     ] {
         assert!(text.contains(needle), "list lacks {needle}");
     }

@@ -25,11 +25,48 @@ pub struct FunctionDoc {
     pub name: &'static str,
     /// Call shape, e.g. `"clamp(x, lo, hi)"`; `[...]` marks optional arguments.
     pub signature: &'static str,
-    /// One of `math`, `units`, `list`, `string`, `convert`, `geometry`, `layout`, `text`, `random`.
+    /// One of the [`CATEGORIES`].
     pub category: &'static str,
     /// What it does, including edge cases.
     pub doc: &'static str,
 }
+
+/// The function categories in documentation order, each with what its functions are for.
+pub const CATEGORIES: &[(&str, &str)] = &[
+    (
+        "math",
+        "Numbers: rounding, powers, logarithms, and trigonometry in radians or degrees.",
+    ),
+    (
+        "units",
+        "Conversions between angle units and from typographic points to pixels.",
+    ),
+    (
+        "list",
+        "Building, searching and reshaping lists (and reading maps).",
+    ),
+    ("string", "Changing and splitting strings."),
+    ("convert", "Conversions between ints, floats and strings."),
+    (
+        "geometry",
+        "Ground truth from coordinates: intersections, distances, containment, polygons. Points \
+         are `[x, y]` lists in y-down screen coordinates.",
+    ),
+    (
+        "layout",
+        "Positions for rows of shapes and for the lines and cells of tables.",
+    ),
+    (
+        "text",
+        "Measurements from the bundled fonts, by the same layout engine that renders, so shapes \
+         can be placed around words and letters.",
+    ),
+    (
+        "random",
+        "Draws from the sample's own random source. Allowed in `vars`, `constraints`, `answers`, \
+         `metadata` and the scene; not in `constants`, `sampling` or prompts.",
+    ),
+];
 
 /// Implementation of a built-in: receives evaluated arguments and the evaluation state.
 pub(crate) type Builtin = fn(&Args<'_, '_>, &mut State<'_>) -> Result<Value, ExprError>;
@@ -328,11 +365,12 @@ mod tests {
 
     #[test]
     fn table_is_consistent() {
-        let cats = [
-            "math", "units", "list", "string", "convert", "geometry", "layout", "text", "random",
-        ];
         for (i, f) in TABLE.iter().enumerate() {
-            assert!(cats.contains(&f.doc.category), "{}", f.doc.name);
+            assert!(
+                CATEGORIES.iter().any(|(c, _)| *c == f.doc.category),
+                "{}",
+                f.doc.name
+            );
             assert!(
                 f.doc.signature.starts_with(&format!("{}(", f.doc.name)),
                 "{}",
@@ -364,6 +402,9 @@ mod tests {
                 seen.push(f.category);
             }
         }
+        // ... in the order of CATEGORIES, each of which has functions.
+        let order: Vec<&str> = CATEGORIES.iter().map(|(c, _)| *c).collect();
+        assert_eq!(seen, order);
         assert_eq!(functions()[0].name, "abs");
         let random: Vec<_> = TABLE
             .iter()

@@ -56,7 +56,7 @@ use indexmap::IndexMap;
 
 pub use error::{ExprError, Span};
 pub use fn_text_metrics::{GlyphMetrics, TextLayout, TextMetrics, set_text_metrics};
-pub use functions::{FunctionDoc, functions};
+pub use functions::{CATEGORIES, FunctionDoc, functions};
 pub use parser::{MAX_DEPTH, MAX_SOURCE_LEN};
 pub use value::Value;
 

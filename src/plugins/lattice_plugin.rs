@@ -178,3 +178,102 @@ fn interior(p: &IndexMap<String, Value>) -> Result<(i64, i64, i64, i64), String>
         _ => Err("`interior` must be [xmin, ymin, xmax, ymax] with whole numbers".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The four stations of `tasks/blindtest/subway_connections.yaml`, as a spec gives them.
+    fn stations() -> Value {
+        let pts = |xs: &[(i64, i64)]| Value::List(xs.iter().map(|&p| point_value(p)).collect());
+        #[rustfmt::skip]
+        let table: [(&str, [Point; 3], Point, [Point; 3]); 4] = [
+            ("A", [(8, 16), (9, 16), (10, 16)], (0, -1), [(0, -1), (-1, 0), (1, 0)]),
+            ("B", [(16, 8), (16, 9), (16, 10)], (-1, 0), [(0, -1), (0, 1), (-1, 0)]),
+            ("C", [(8, 2), (9, 2), (10, 2)], (0, 1), [(0, 1), (-1, 0), (1, 0)]),
+            ("D", [(2, 8), (2, 9), (2, 10)], (1, 0), [(0, -1), (0, 1), (1, 0)]),
+        ];
+        let station = |(name, ports, first, moves): &(&str, [Point; 3], Point, [Point; 3])| {
+            let mut m = IndexMap::new();
+            m.insert("name".into(), Value::Str((*name).into()));
+            m.insert("ports".into(), pts(ports));
+            m.insert("first_move".into(), point_value(*first));
+            m.insert("moves".into(), pts(moves));
+            Value::Map(m)
+        };
+        Value::List(table.iter().map(station).collect())
+    }
+
+    fn params(n: i64) -> IndexMap<String, Value> {
+        let mut p = IndexMap::new();
+        p.insert("stations".into(), stations());
+        p.insert("routes_per_station".into(), Value::Int(n));
+        let interior = [2, 2, 16, 16].map(Value::Int).to_vec();
+        p.insert("interior".into(), Value::List(interior));
+        p
+    }
+
+    fn get<'a>(v: &'a Value, key: &str) -> &'a Value {
+        match v {
+            Value::Map(m) => &m[key],
+            _ => panic!("not a map: {v:?}"),
+        }
+    }
+
+    #[test]
+    fn returns_routes_as_plain_data_and_depends_only_on_the_random_source() {
+        let p = params(2);
+        let out = LatticeRoutesPlugin
+            .generate(&p, &mut SampleRng::new(5))
+            .unwrap();
+        assert_eq!(
+            out,
+            LatticeRoutesPlugin
+                .generate(&p, &mut SampleRng::new(5))
+                .unwrap()
+        );
+        assert!(matches!(get(&out, "attempts"), Value::Int(a) if *a >= 1));
+        let Value::List(routes) = get(&out, "routes") else {
+            panic!("routes is not a list")
+        };
+        assert_eq!(
+            routes.len(),
+            4,
+            "2 routes per station × 4 stations / 2 ends"
+        );
+        let names = ["A", "B", "C", "D"].map(|s| Value::Str(s.into()));
+        for r in routes {
+            assert!(names.contains(get(r, "from")) && names.contains(get(r, "to")));
+            let Value::List(points) = get(r, "points") else {
+                panic!("points is not a list")
+            };
+            assert_eq!(points.first(), Some(get(r, "from_port")));
+            assert_eq!(points.last(), Some(get(r, "to_port")));
+            assert!(points.iter().all(|q| point(q, "point").is_ok()));
+        }
+    }
+
+    #[test]
+    fn malformed_parameters_are_errors_not_panics() {
+        type Edit = fn(&mut IndexMap<String, Value>);
+        #[rustfmt::skip]
+        let cases: [(&str, Edit); 6] = [
+            ("each station must be a map", |p| { p.insert("stations".into(), Value::List(vec![Value::Int(1)])); }),
+            ("a station needs `moves`", |p| {
+                if let Some(Value::List(s)) = p.get_mut("stations") && let Value::Map(m) = &mut s[0] { m.shift_remove("moves"); }
+            }),
+            ("`interior` must be [xmin, ymin, xmax, ymax]", |p| { p.insert("interior".into(), point_value((2, 2))); }),
+            ("`routes_per_station` must be a non-negative int", |p| { p.insert("routes_per_station".into(), Value::Int(-1)); }),
+            ("`max_steps` must be a non-negative int", |p| { p.insert("max_steps".into(), Value::Int(-3)); }),
+            ("must be at least 1", |p| { p.insert("max_attempts".into(), Value::Int(0)); }),
+        ];
+        for (want, edit) in cases {
+            let mut p = params(1);
+            edit(&mut p);
+            let e = LatticeRoutesPlugin
+                .generate(&p, &mut SampleRng::new(1))
+                .unwrap_err();
+            assert!(e.contains(want), "{e:?} lacks {want:?}");
+        }
+    }
+}

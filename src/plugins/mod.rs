@@ -131,3 +131,6 @@ pub fn names(g: &dyn Generator) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests;

@@ -59,6 +59,11 @@ pub fn palette_names() -> impl Iterator<Item = &'static str> {
     TAB10.iter().map(|(n, _)| *n)
 }
 
+/// The CSS colour names accepted, in alphabetical order.
+pub fn css_names() -> impl Iterator<Item = &'static str> {
+    NAMED.iter().map(|(n, _)| *n)
+}
+
 /// matplotlib's `tab10` palette, in index order.
 pub const TAB10: &[(&str, u32)] = &[
     ("tab:blue", 0x1f77b4),

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::schema_helpers::{AxisSchema, LiteralOrExpr, ParamSchema};
+use super::schema_helpers::{AxisSchema, LiteralOrExpr, ParamSchema, VarSchema};
 
 /// A value in a scene field: a literal (number, string, boolean, list) or, when a string
 /// starts with `=`, an expression such as `"= rad * S"`.
@@ -60,9 +60,10 @@ pub struct RawTaskSpec {
     #[serde(default)]
     pub sampling: Option<RawSampling>,
     /// Per-sample values, in order: expressions over constants, axes and earlier vars. Random
-    /// functions (`uniform`, `randint`, `choice`, `sample`, `shuffle`) are allowed here.
+    /// functions (`uniform`, `randint`, `choice`, `sample`, `shuffle`) are allowed here, and
+    /// so are dependent sequences and plugin calls.
     #[serde(default)]
-    #[schemars(with = "IndexMap<String, LiteralOrExpr>")]
+    #[schemars(with = "IndexMap<String, VarSchema>")]
     pub vars: IndexMap<String, serde_json::Value>,
     /// Boolean expressions every sample must satisfy; a failing draw is rejected and redrawn.
     #[serde(default)]
@@ -220,7 +221,7 @@ pub struct RawOutput {
     /// `rgb`, `gray`, or `auto` (gray when every colour in the scene is a gray). Default: `auto`.
     #[serde(default)]
     pub color: Option<ColorMode>,
-    /// PNG compression: `fast` (default), `balanced` or `high`.
+    /// PNG compression: `fast`, `balanced` or `high`. Default: `fast`.
     #[serde(default)]
     pub compression: Option<Compression>,
 }

@@ -65,3 +65,38 @@ pub enum AxisSchema {
         zip: IndexMap<String, Vec<serde_json::Value>>,
     },
 }
+
+/// A var: a literal or expression, a dependent sequence, or a plugin call. (The validator
+/// reads these forms in `validate::forms`.)
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum VarSchema {
+    /// A literal, or an expression evaluated per sample (random functions allowed).
+    Value(LiteralOrExpr),
+    /// `{sequence: {length, first, next}}`: a list whose elements are drawn one after another.
+    Sequence {
+        /// The sequence.
+        sequence: SequenceSchema,
+    },
+    /// `{plugin: NAME, with: {param: value, …}}`: data from a registered plugin.
+    Plugin {
+        /// Name of a registered plugin (see `blindspot list`).
+        plugin: String,
+        /// Its parameters by name: literals, or `= expressions` over earlier names. Checked
+        /// against the plugin's declared parameters. Default: none.
+        #[serde(default)]
+        with: Option<IndexMap<String, ParamSchema>>,
+    },
+}
+
+/// A list built element by element; each element may depend on the previous one.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceSchema {
+    /// Number of elements: a whole number from 0 to 1,000,000.
+    pub length: LiteralOrExpr,
+    /// Element 0; sees `index` (= 0).
+    pub first: LiteralOrExpr,
+    /// Element i ≥ 1; sees `prev` (element i − 1) and `index` (i).
+    pub next: LiteralOrExpr,
+}

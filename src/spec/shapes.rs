@@ -35,9 +35,12 @@ macro_rules! primitive {
             #[serde(rename = "if", default)]
             #[schemars(with = "Option<ParamSchema>")]
             pub when: Option<Param>,
-            /// Fill colour (CSS name, `#rgb`, `#rrggbb`, `tab:blue`…, or `none`).
+            /// Fill colour (CSS name, `#rgb`, `#rrggbb`, `tab:blue`…, or `none`). Default: black
+            /// for closed shapes and text when neither `fill` nor `stroke` is given, else none;
+            /// lines and polylines are never filled.
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub fill: Option<Param>,
-            /// Stroke colour. Default: none.
+            /// Stroke colour. Default: black for lines and polylines when neither `fill` nor
+            /// `stroke` is given, else none.
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub stroke: Option<Param>,
             /// Stroke width in pixels. Default: 1.
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub stroke_width: Option<Param>,
@@ -47,9 +50,9 @@ macro_rules! primitive {
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub fill_opacity: Option<Param>,
             /// Stroke opacity, 0–1. Default: 1.
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub stroke_opacity: Option<Param>,
-            /// Line cap: `butt` (default), `round` or `square`.
+            /// Line cap: `butt`, `round` or `square`. Default: `butt`.
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub linecap: Option<Param>,
-            /// Line join: `miter` (default), `round` or `bevel`.
+            /// Line join: `miter`, `round` or `bevel`. Default: `miter`.
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub linejoin: Option<Param>,
             /// Dash pattern: a list of lengths in pixels. Default: solid.
             #[serde(default)] #[schemars(with = "Option<ParamSchema>")] pub dash: Option<Param>,
@@ -83,64 +86,171 @@ macro_rules! primitive {
 
 primitive!(
     /// A straight segment from (x1, y1) to (x2, y2).
-    Line { required { x1, y1, x2, y2 } optional {} }
+    Line {
+        required {
+            /// Start x in pixels (number).
+            x1,
+            /// Start y in pixels (number).
+            y1,
+            /// End x in pixels (number).
+            x2,
+            /// End y in pixels (number).
+            y2,
+        }
+        optional {}
+    }
 );
 primitive!(
     /// An open polyline through `points`, a list of `[x, y]`.
-    Polyline { required { points } optional {} }
+    Polyline {
+        required {
+            /// The vertices: a list of `[x, y]` in pixels.
+            points,
+        }
+        optional {}
+    }
 );
 primitive!(
     /// A closed polygon through `points`, a list of `[x, y]`.
-    Polygon { required { points } optional {} }
+    Polygon {
+        required {
+            /// The vertices: a list of `[x, y]` in pixels; the last joins the first.
+            points,
+        }
+        optional {}
+    }
 );
 primitive!(
     /// A regular polygon with `n` vertices on the circle of radius `r` around (cx, cy).
     /// `rotation` in degrees (clockwise); at 0 one vertex points straight up.
-    RegularPolygon { required { cx, cy, r, n } optional { rotation } }
+    RegularPolygon {
+        required {
+            /// Centre x in pixels (number).
+            cx,
+            /// Centre y in pixels (number).
+            cy,
+            /// Circumradius in pixels (number ≥ 0).
+            r,
+            /// Number of vertices (whole number ≥ 3).
+            n,
+        }
+        optional {
+            /// Turn in degrees, clockwise (number). Default: 0, a vertex straight up.
+            rotation,
+        }
+    }
 );
 primitive!(
     /// An axis-aligned rectangle with its top-left corner at (x, y); `rx` rounds the corners.
-    Rect { required { x, y, width, height } optional { rx } }
+    Rect {
+        required {
+            /// Left edge in pixels (number).
+            x,
+            /// Top edge in pixels (number).
+            y,
+            /// Width in pixels (number ≥ 0).
+            width,
+            /// Height in pixels (number ≥ 0).
+            height,
+        }
+        optional {
+            /// Corner radius in pixels (number). Default: 0, square corners.
+            rx,
+        }
+    }
 );
 primitive!(
     /// A circle of radius `r` around (cx, cy).
-    Circle { required { cx, cy, r } optional {} }
+    Circle {
+        required {
+            /// Centre x in pixels (number).
+            cx,
+            /// Centre y in pixels (number).
+            cy,
+            /// Radius in pixels (number ≥ 0).
+            r,
+        }
+        optional {}
+    }
 );
 primitive!(
     /// An ellipse with radii `rx`, `ry` around (cx, cy), rotated by `rotation` degrees.
-    Ellipse { required { cx, cy, rx, ry } optional { rotation } }
+    Ellipse {
+        required {
+            /// Centre x in pixels (number).
+            cx,
+            /// Centre y in pixels (number).
+            cy,
+            /// Horizontal radius before rotation, in pixels (number ≥ 0).
+            rx,
+            /// Vertical radius before rotation, in pixels (number ≥ 0).
+            ry,
+        }
+        optional {
+            /// Turn in degrees, clockwise, about the centre (number). Default: 0.
+            rotation,
+        }
+    }
 );
 primitive!(
     /// An SVG path; `d` may contain only path-data characters.
-    Path { required { d } optional {} }
+    Path {
+        required {
+            /// SVG path data (string): commands `MLHVCSQTAZ` (either case), numbers, `,` and
+            /// spaces only.
+            d,
+        }
+        optional {}
+    }
 );
 primitive!(
-    /// Text at (x, y). `font` must be a bundled family (see `blindspot list`); `size` in
-    /// pixels; `weight` `normal`, `bold` or 100–900; `anchor` `start`, `middle` or `end`;
-    /// `baseline` `alphabetic` (default), `middle`, `central`, `hanging`, `text-top` or
-    /// `text-bottom`.
-    Text { required { x, y, text } optional { font, size, weight, anchor, baseline } }
+    /// One line of text at (x, y) in a bundled font; a character the face lacks is an error,
+    /// never a silent fallback.
+    Text {
+        required {
+            /// Anchor point x in pixels (number).
+            x,
+            /// Anchor point y in pixels (number), on the baseline chosen by `baseline`.
+            y,
+            /// The text, drawn literally (a non-string value is shown as by `str()`).
+            text,
+        }
+        optional {
+            /// A bundled font family; `Helvetica` and `Arial` resolve to Liberation Sans.
+            /// Default: DejaVu Sans.
+            font,
+            /// Font size in pixels (number). Default: 16.
+            size,
+            /// `normal`, `bold`, or a multiple of 100 from 100 to 900. Default: `normal`.
+            weight,
+            /// Which end of the text sits at x: `start`, `middle` or `end`. Default: `start`.
+            anchor,
+            /// Which line sits at y: `alphabetic`, `middle`, `central`, `hanging`, `text-top`
+            /// or `text-bottom`. Default: `alphabetic`.
+            baseline,
+        }
+    }
 );
 
 /// A group of shapes with an optional transform, applied as translate · rotate · scale.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
-    /// The shapes in the group.
+    /// The shapes in the group, painted in order; the same entries as `scene.shapes`.
     pub shapes: Vec<RawShape>,
-    /// Translation `[dx, dy]` in pixels.
+    /// Translation `[dx, dy]` in pixels. Default: `[0, 0]`.
     #[serde(default)]
     #[schemars(with = "Option<ParamSchema>")]
     pub translate: Option<Param>,
-    /// Rotation in degrees, clockwise, about the group origin.
+    /// Rotation in degrees, clockwise, about the group origin. Default: 0.
     #[serde(default)]
     #[schemars(with = "Option<ParamSchema>")]
     pub rotate: Option<Param>,
-    /// Scale factor: a number or `[sx, sy]`.
+    /// Scale factor: a number or `[sx, sy]`. Default: 1.
     #[serde(default)]
     #[schemars(with = "Option<ParamSchema>")]
     pub scale: Option<Param>,
-    /// Opacity of the whole group, 0–1.
+    /// Opacity of the whole group, 0–1. Default: 1.
     #[serde(default)]
     #[schemars(with = "Option<ParamSchema>")]
     pub opacity: Option<Param>,
@@ -232,28 +342,6 @@ impl RawShape {
             Self::Group(s) => (s.fields(), s.controls()),
         };
         (fields, repeat, when)
-    }
-
-    /// One-line descriptions of every primitive, for `blindspot list`.
-    pub fn catalogue() -> &'static [(&'static str, &'static str)] {
-        &[
-            ("line", "x1, y1, x2, y2"),
-            ("polyline", "points: list of [x, y]"),
-            ("polygon", "points: list of [x, y] (closed)"),
-            (
-                "regular_polygon",
-                "cx, cy, r, n [, rotation in degrees; 0 = vertex up]",
-            ),
-            ("rect", "x, y, width, height [, rx]"),
-            ("circle", "cx, cy, r"),
-            ("ellipse", "cx, cy, rx, ry [, rotation in degrees]"),
-            ("path", "d: SVG path data"),
-            (
-                "text",
-                "x, y, text [, font, size, weight, anchor, baseline]",
-            ),
-            ("group", "shapes [, translate, rotate, scale, opacity]"),
-        ]
     }
 }
 
