@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 
 use super::eval::{ComposeError, Evaluator, Layer};
+use super::reject::{Rejection, Rejections};
 use super::{base_scope, eval_named};
 use crate::expand::{SamplePlan, plan};
 use crate::expr::{Budget, DEFAULT_STEPS, Value};
@@ -17,20 +18,15 @@ use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
 use crate::spec::types::{Constraint, Param};
 
-/// Why a draw was rejected.
-enum Rejection {
-    Constraint(usize),
-    Quota,
-}
-
-/// Draws until `accept` says yes for an accepted draw; returns the values and the number of
-/// rejected attempts. `accept` sees each draw that meets the constraints and quota.
+/// Draws until `accept` says yes for an accepted draw; returns the values and the rejected
+/// attempts per reason. `accept` sees each draw that meets the constraints and quota; a draw
+/// it refuses counts as [`Rejection::Unique`].
 pub(super) fn draw_until(
     spec: &TaskSpec,
     plan: &SamplePlan,
     ev: &mut Evaluator<'_>,
     mut accept: impl FnMut(&IndexMap<String, Value>) -> Result<bool, ComposeError>,
-) -> Result<(IndexMap<String, Value>, u32), ComposeError> {
+) -> Result<(IndexMap<String, Value>, Rejections), ComposeError> {
     let base = base_scope(spec, plan);
     let random = spec.vars.iter().any(|v| match &v.param {
         Param::Expr(e, _) => e.uses_random(),
@@ -38,14 +34,14 @@ pub(super) fn draw_until(
         Param::Const(_) => false,
     });
     let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
-    let (mut rejected, mut last) = (0u32, None);
+    let (mut rejected, mut last) = (Rejections::default(), None);
     for _ in 0..limit {
         *ev.budget = Budget::new(DEFAULT_STEPS);
         let mut values = base.clone();
         eval_named(&spec.vars, &mut values, ev)?;
         match rejection(spec, plan, &values, ev)? {
             None if accept(&values)? => return Ok((values, rejected)),
-            None => {}
+            None => rejected.add(Rejection::Unique),
             Some(r) if !random => {
                 return Err(failure(
                     spec,
@@ -54,9 +50,11 @@ pub(super) fn draw_until(
                     "no var is random, so redrawing cannot help",
                 ));
             }
-            Some(r) => last = Some(r),
+            Some(r) => {
+                rejected.add(r);
+                last = Some(r);
+            }
         }
-        rejected = rejected.saturating_add(1);
     }
     let why = format!("{limit} draws did not meet it");
     Err(match last {
@@ -103,6 +101,7 @@ fn same(a: &Value, b: &Value) -> bool {
 fn failure(spec: &TaskSpec, plan: &SamplePlan, r: Rejection, why: &str) -> ComposeError {
     match r {
         Rejection::Constraint(i) => unsatisfiable(&spec.constraints[i], why),
+        Rejection::Unique => uniqueness_failure(spec, why),
         Rejection::Quota => {
             let b = spec
                 .sampling

@@ -7,6 +7,7 @@
 
 mod draw;
 pub mod eval;
+mod reject;
 pub mod scene;
 
 use indexmap::IndexMap;
@@ -14,6 +15,7 @@ use indexmap::IndexMap;
 pub use draw::{quota_target, unique_skips};
 pub use eval::ComposeError;
 use eval::{Evaluator, Layer};
+pub use reject::{Rejection, Rejections};
 
 use crate::expand::SamplePlan;
 use crate::expr::{Budget, DEFAULT_STEPS, Value};
@@ -48,8 +50,9 @@ pub struct Sample {
     pub prompts: Vec<PromptRow>,
     /// The `metadata` column as JSON object text.
     pub metadata: String,
-    /// Draws rejected by constraints before this one was accepted.
-    pub rejected: u32,
+    /// Draws rejected (by constraints, the balance quota or uniqueness) before this one was
+    /// accepted, per reason.
+    pub rejected: Rejections,
 }
 
 /// Composes the sample described by `plan`.
