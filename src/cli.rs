@@ -78,6 +78,10 @@ pub enum Command {
         /// Output folder. Default: out/preview/<name>.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write index.html: a static gallery page of the samples, grouped by grid cell,
+        /// with prompts, ground truth, metadata and rejected draws (opens without a server).
+        #[arg(long)]
+        html: bool,
     },
     /// Score model replies against a built dataset by its answer formats: accuracy per task,
     /// prompt and score column, plus CSV files and plots.
@@ -191,7 +195,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New { name, dir } => new_task(&name, &dir),
         Command::Check { spec } => check(spec),
         Command::Explain { spec, sample } => explain(spec, sample),
-        Command::Preview { spec, count, out } => preview(spec, count, out),
+        Command::Preview {
+            spec,
+            count,
+            out,
+            html,
+        } => preview(spec, count, out, html),
         Command::Score {
             dataset,
             predictions,
@@ -389,7 +398,7 @@ fn check(spec: PathBuf) -> Result<(), Failure> {
     print(&text)
 }
 
-fn preview(spec: PathBuf, count: u64, out: Option<PathBuf>) -> Result<(), Failure> {
+fn preview(spec: PathBuf, count: u64, out: Option<PathBuf>, html: bool) -> Result<(), Failure> {
     let target = load(&spec)?;
     // One folder per task, except for a single task written where --out says.
     let per_task = matches!(target, Target::Suite(_)) || out.is_none();
@@ -400,8 +409,11 @@ fn preview(spec: PathBuf, count: u64, out: Option<PathBuf>) -> Result<(), Failur
         } else {
             base.clone()
         };
-        let files = crate::preview::write(task, count, &dir)?;
+        let files = crate::preview::write(task, count, &dir, html)?;
         eprintln!("wrote {} files to {}", files, dir.display());
+        if html {
+            eprintln!("gallery: {}", dir.join("index.html").display());
+        }
     }
     Ok(())
 }
