@@ -45,7 +45,7 @@ fn spread(n: u64, k: u64) -> Vec<u64> {
 }
 
 fn redraws(out: &mut String, samples: &[Sample]) {
-    let rejected: u64 = samples.iter().map(|s| u64::from(s.rejected)).sum();
+    let rejected: u64 = samples.iter().map(|s| u64::from(s.rejected.total())).sum();
     let attempts = samples.len() as u64 + rejected;
     let share = 100.0 * rejected as f64 / attempts.max(1) as f64;
     let _ = writeln!(
@@ -53,12 +53,13 @@ fn redraws(out: &mut String, samples: &[Sample]) {
         "draws: {attempts} for {} samples; {rejected} rejected ({share:.1} %) by constraints, quotas or uniqueness",
         samples.len()
     );
-    let worst = samples.iter().max_by_key(|s| s.rejected);
-    if let Some(s) = worst.filter(|s| s.rejected > 0) {
+    let worst = samples.iter().max_by_key(|s| s.rejected.total());
+    if let Some(s) = worst.filter(|s| s.rejected.total() > 0) {
         let _ = writeln!(
             out,
             "  most redraws: sample {} ({} redraws)",
-            s.plan.index, s.rejected
+            s.plan.index,
+            s.rejected.total()
         );
     }
 }

@@ -20,7 +20,7 @@ pub fn check(spec: &TaskSpec) -> Result<String, Failure> {
     header(&mut out, spec);
     axis_counts(&mut out, spec, &samples);
     answer_counts(&mut out, spec, &samples);
-    let rejected: u64 = samples.iter().map(|s| u64::from(s.rejected)).sum();
+    let rejected: u64 = samples.iter().map(|s| u64::from(s.rejected.total())).sum();
     let _ = writeln!(
         out,
         "constraint rejections: {rejected} redraws over {} samples",

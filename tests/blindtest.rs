@@ -42,7 +42,7 @@ fn samples(task: &TaskSpec) -> Vec<(Sample, Value)> {
 fn fingerprint(s: &Sample) -> String {
     let prompts: Vec<_> = s.prompts.iter().map(|p| (&p.text, &p.answer)).collect();
     let svg = blindspot::scene::svg::to_svg(&s.scene);
-    format!("{svg}\n{prompts:?}\n{}\n{}", s.metadata, s.rejected)
+    format!("{svg}\n{prompts:?}\n{}\n{:?}", s.metadata, s.rejected)
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 
 use super::eval::{ComposeError, Evaluator, Layer};
+use super::reject::{Rejection, Rejections};
 use super::split::{self, DrawSplit};
 use super::{base_scope, eval_named};
 use crate::expand::{SamplePlan, plan};
@@ -18,33 +19,28 @@ use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
 use crate::spec::types::{Constraint, NamedExpr, Param};
 
-/// Why a draw was rejected.
-enum Rejection {
-    Constraint(usize),
-    Quota,
-}
-
-/// Draws until `accept` says yes for an accepted draw; returns the values and the number of
-/// rejected attempts. Each attempt evaluates `vars` (the draw of a [`DrawSplit`]) over the
-/// sample's base scope. `accept` sees each draw that meets the constraints and quota.
+/// Draws until `accept` says yes for an accepted draw; returns the values and the rejected
+/// attempts per reason. Each attempt evaluates `vars` (the draw of a [`DrawSplit`]) over the
+/// sample's base scope. `accept` sees each draw that meets the constraints and quota; a draw
+/// it refuses counts as [`Rejection::Unique`].
 pub(super) fn draw_until(
     spec: &TaskSpec,
     plan: &SamplePlan,
     vars: &[NamedExpr],
     ev: &mut Evaluator<'_>,
     mut accept: impl FnMut(&IndexMap<String, Value>) -> Result<bool, ComposeError>,
-) -> Result<(IndexMap<String, Value>, u32), ComposeError> {
+) -> Result<(IndexMap<String, Value>, Rejections), ComposeError> {
     let base = base_scope(spec, plan);
     let random = spec.vars.iter().any(|v| split::random(&v.param));
     let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
-    let (mut rejected, mut last) = (0u32, None);
+    let (mut rejected, mut last) = (Rejections::default(), None);
     for _ in 0..limit {
         *ev.budget = Budget::new(spec.limits.eval_steps);
         let mut values = base.clone();
         eval_named(vars, &mut values, ev)?;
         match rejection(spec, plan, &values, ev)? {
             None if accept(&values)? => return Ok((values, rejected)),
-            None => {}
+            None => rejected.add(Rejection::Unique),
             Some(r) if !random => {
                 return Err(failure(
                     spec,
@@ -53,9 +49,11 @@ pub(super) fn draw_until(
                     "no var is random, so redrawing cannot help",
                 ));
             }
-            Some(r) => last = Some(r),
+            Some(r) => {
+                rejected.add(r);
+                last = Some(r);
+            }
         }
-        rejected = rejected.saturating_add(1);
     }
     let why = format!("{limit} draws did not meet it");
     Err(match last {
@@ -102,6 +100,7 @@ fn same(a: &Value, b: &Value) -> bool {
 fn failure(spec: &TaskSpec, plan: &SamplePlan, r: Rejection, why: &str) -> ComposeError {
     match r {
         Rejection::Constraint(i) => unsatisfiable(&spec.constraints[i], why),
+        Rejection::Unique => uniqueness_failure(spec, why),
         Rejection::Quota => {
             let b = spec
                 .sampling

@@ -10,6 +10,7 @@
 
 mod draw;
 pub mod eval;
+mod reject;
 pub mod scene;
 pub mod split;
 
@@ -18,6 +19,7 @@ use indexmap::IndexMap;
 pub use draw::{quota_target, unique_skips};
 pub use eval::ComposeError;
 use eval::{Evaluator, Layer};
+pub use reject::{Rejection, Rejections};
 pub use split::DrawSplit;
 
 use crate::expand::SamplePlan;
@@ -53,8 +55,9 @@ pub struct Sample {
     pub prompts: Vec<PromptRow>,
     /// The `metadata` column as JSON object text.
     pub metadata: String,
-    /// Draws rejected by constraints before this one was accepted.
-    pub rejected: u32,
+    /// Draws rejected (by constraints, the balance quota or uniqueness) before this one was
+    /// accepted, per reason.
+    pub rejected: Rejections,
 }
 
 /// Composes the sample described by `plan`.
@@ -82,7 +85,7 @@ struct Drawn {
     values: Vec<Value>,
     rng: SampleRng,
     budget: Budget,
-    rejected: u32,
+    rejected: Rejections,
 }
 
 impl<'s> Composer<'s> {

@@ -102,10 +102,6 @@ fn functions(out: &mut String) {
         ("nesting depth", crate::expr::MAX_DEPTH as u64),
         ("elements of a list", crate::expr::MAX_LIST_LEN as u64),
         ("bytes of a string", crate::expr::MAX_STR_LEN as u64),
-        (
-            "evaluation steps per sample draw",
-            crate::expr::DEFAULT_STEPS,
-        ),
     ];
     table(
         out,
@@ -113,6 +109,23 @@ fn functions(out: &mut String) {
         limits
             .iter()
             .map(|(what, n)| vec![what.to_string(), n.to_string()]),
+    );
+    out.push_str(
+        "### Resource limits\n\nWhat one spec or build may ask of the machine; each can be \
+         raised up to its ceiling with `--limit NAME=VALUE` (`blindspot limits` prints them).\n\n",
+    );
+    let rows = crate::limits::LIMITS.iter().map(|d| {
+        vec![
+            code(d.name),
+            d.default.to_string(),
+            d.ceiling.to_string(),
+            cell(d.doc),
+        ]
+    });
+    table(
+        out,
+        &["limit", "default", "ceiling", "what it bounds"],
+        rows,
     );
 }
 

@@ -2,7 +2,12 @@
 //! and answers, and one contact-sheet PNG to look at.
 //!
 //! The contact sheet is itself a [`Scene`]: each sample's items are placed in a scaled
-//! group over its background, with a caption, and rendered by the same renderer.
+//! group over its background, with a caption, and rendered by the same renderer. With
+//! `--html`, [`html::page`] also writes `index.html`, a static gallery of the same samples.
+//!
+//! Invariant: the samples, files and their contents depend only on the spec and `count`.
+
+pub mod html;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -19,8 +24,9 @@ const THUMB: f64 = 256.0;
 const CAPTION: f64 = 40.0;
 const COLUMNS: u64 = 4;
 
-/// Renders `count` samples spread over the expansion into `dir`; returns the files written.
-pub fn write(spec: &TaskSpec, count: u64, dir: &Path) -> Result<usize, Failure> {
+/// Renders `count` samples spread over the expansion into `dir`, plus the gallery page
+/// `index.html` when `html` is set; returns the number of files written.
+pub fn write(spec: &TaskSpec, count: u64, dir: &Path, html: bool) -> Result<usize, Failure> {
     let io = |e: std::io::Error| Failure::Io(format!("cannot write to {} ({e})", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
     let renderer = Renderer::new();
@@ -53,7 +59,10 @@ pub fn write(spec: &TaskSpec, count: u64, dir: &Path) -> Result<usize, Failure> 
     let png = render::encode_png(&pixmap, false, Compression::Fast)
         .map_err(|e| Failure::Io(e.to_string()))?;
     std::fs::write(dir.join("contact-sheet.png"), png).map_err(io)?;
-    Ok(samples.len() * 2 + 2)
+    if html {
+        std::fs::write(dir.join("index.html"), html::page(spec, &samples)).map_err(io)?;
+    }
+    Ok(samples.len() * 2 + 2 + usize::from(html))
 }
 
 /// Lays the samples out in a grid of thumbnails with captions.
