@@ -146,6 +146,7 @@ mod tests {
                 .unwrap_err()
                 .contains(TOO_MANY)
         );
-        assert_eq!(walk("t: !tag {x: 1}\n", &l), Ok(5));
+        // map, key t, the tag, the tagged map, key x, 1.
+        assert_eq!(walk("t: !tag {x: 1}\n", &l), Ok(6));
     }
 }
