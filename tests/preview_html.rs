@@ -17,7 +17,7 @@ fn esc(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+        .replace('\'', "&apos;")
 }
 
 /// Runs `preview SPEC -n COUNT --html --out DIR` and returns index.html.

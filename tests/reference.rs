@@ -9,16 +9,8 @@ use serde_json::Value as Json;
 
 #[test]
 fn committed_reference_is_current() {
-    let path = common::root().join("docs/reference.md");
-    let fresh = blindspot::reference::markdown();
-    if common::updating() {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == fresh,
-        "docs/reference.md is stale; run `blindspot reference --out docs/reference.md`"
-    );
+    let how = "run `blindspot reference --out docs/reference.md`";
+    common::assert_current("docs/reference.md", &blindspot::reference::markdown(), how);
 }
 
 /// Every property name of every definition in the task schema, i.e. every key the loader

@@ -8,15 +8,11 @@ use std::path::{Path, PathBuf};
 
 #[test]
 fn committed_schema_is_current() {
-    let path = common::root().join("schemas/task.schema.json");
-    let fresh = blindspot::spec::json_schema();
-    if common::updating() {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == fresh,
-        "schemas/task.schema.json is stale: run `BLINDSPOT_UPDATE=1 cargo test --test schema`"
+    let how = "run `BLINDSPOT_UPDATE=1 cargo test --test schema`";
+    common::assert_current(
+        "schemas/task.schema.json",
+        &blindspot::spec::json_schema(),
+        how,
     );
 }
 

@@ -44,22 +44,10 @@ pub fn page(spec: &TaskSpec, samples: &[(String, Sample)]) -> String {
     out
 }
 
-/// Text with `&`, `<`, `>`, `"` and `'` replaced by character references, safe both between
-/// tags and inside quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text made safe both between tags and inside quoted attribute values: the XML escaping of
+/// the SVG writer (`&`, `<`, `>`, `"`, `'` as references, control characters dropped), which
+/// HTML reads the same way.
+pub use crate::scene::svg::escape;
 
 /// Escaped text whose `backtick` spans (source text in reasons) become `<code>` elements;
 /// text with an odd number of backticks is only escaped.
@@ -327,7 +315,7 @@ mod tests {
     fn escape_replaces_markup_and_quotes() {
         assert_eq!(
             escape(r#"<b>&"x'</b>"#),
-            "&lt;b&gt;&amp;&quot;x&#39;&lt;/b&gt;"
+            "&lt;b&gt;&amp;&quot;x&apos;&lt;/b&gt;"
         );
         assert_eq!(escape("plain text · ü"), "plain text · ü");
         assert_eq!(escape("&amp;"), "&amp;amp;", "escaping is not idempotent");

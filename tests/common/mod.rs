@@ -42,6 +42,17 @@ pub fn updating() -> bool {
     std::env::var_os("BLINDSPOT_UPDATE").is_some_and(|v| v == "1")
 }
 
+/// Fails unless the committed file at `rel` is `fresh` (rewrites it under `BLINDSPOT_UPDATE=1`);
+/// `how` says how to regenerate it.
+pub fn assert_current(rel: &str, fresh: &str, how: &str) {
+    let path = root().join(rel);
+    if updating() {
+        std::fs::write(&path, fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == fresh, "{rel} is stale: {how}");
+}
+
 /// Builds a spec into `out` with the library API.
 pub fn build(spec: &Path, out: &Path, threads: usize) -> blindspot::pipeline::BuildReport {
     let task =
