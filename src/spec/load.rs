@@ -1,4 +1,5 @@
-//! Reading spec files: the only module that calls `serde_yaml`.
+//! Reading spec files: the only module that calls `serde_yaml` (after the flow-depth
+//! pre-scan of [`super::flow_depth`], the only other user of libyaml).
 //!
 //! Every YAML error is converted here into a [`Diagnostic`] with file, line, column and the
 //! spec path serde reports, so swapping the YAML crate later touches this file only.
@@ -8,6 +9,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::flow_depth::too_deep_at;
 use super::locate::location_at;
 use super::raw::RawTaskSpec;
 use super::walk::{self, Walker};
@@ -93,6 +95,9 @@ pub fn parse_str(src: &Source, limits: &Limits) -> DiagResult<RawTaskSpec> {
 
 /// Parses spec text into any spec type: syntax and size errors first, then type errors.
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source, limits: &Limits) -> DiagResult<T> {
+    if let Some(offset) = too_deep_at(&src.text, limits.yaml_depth) {
+        return Err(vec![too_deep(src, offset, limits.yaml_depth)]);
+    }
     let walk = |d: serde_yaml::Deserializer<'_>| {
         let nodes = std::cell::Cell::new(0);
         serde::de::DeserializeSeed::deserialize(Walker::new(limits, &nodes), d)
@@ -100,6 +105,15 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source, limits: &Limits)
     walk(serde_yaml::Deserializer::from_str(&src.text))
         .map_err(|e| vec![convert_error(src, &e)])?;
     serde_yaml::from_str::<T>(&src.text).map_err(|e| vec![convert_error(src, &e)])
+}
+
+/// Flow collections nested past the limit (checked before parsing: see [`super::flow_depth`]).
+fn too_deep(src: &Source, offset: usize, max: u64) -> Diagnostic {
+    let message = format!("`[` and `{{` nested more than {max} levels deep");
+    Diagnostic::error("yaml-too-complex", message)
+        .in_file(src.file.clone())
+        .with_location(location_at(&src.file, &src.text, offset, 1))
+        .hint(limits::hint("yaml-depth"))
 }
 
 fn convert_error(src: &Source, e: &serde_yaml::Error) -> Diagnostic {

@@ -3,6 +3,7 @@
 //! `load` (file I/O) → `parse` (pure: YAML → raw spec → validated [`TaskSpec`]).
 //! Tests and fuzzers call [`parse`]; the CLI calls [`load`].
 
+mod flow_depth;
 pub mod load;
 pub mod locate;
 pub mod raw;

@@ -16,7 +16,7 @@ pub const MAX_CELLS: u64 = 100_000_000;
 /// Largest number of values one range may produce.
 pub const MAX_RANGE: u64 = 10_000_000;
 
-/// Interprets every axis; names bound are added to `known`.
+/// Interprets every axis; names bound are checked and added to `known`.
 pub fn axes(
     ck: &mut Checker<'_>,
     grid: &IndexMap<String, Json>,
@@ -32,6 +32,7 @@ pub fn axes(
             None => declared_names(name, raw),
         };
         for v in names {
+            super::meta::check_name(ck, &v, &path);
             if !known.insert(v.clone()) {
                 let msg = format!("`{v}` is defined twice");
                 ck.error("duplicate-name", msg, &path, None);

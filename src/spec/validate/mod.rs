@@ -74,7 +74,7 @@ pub fn validate(raw: RawTaskSpec, src: Source, limits: &Limits) -> DiagResult<Ta
     let formats = answers::formats(&mut ck, &answer_formats, &prompts);
     let metadata = match metadata {
         Some(m) => named(&mut ck, &m, "metadata", &mut known.clone(), true),
-        None => grid_vars.iter().map(|v| default_meta(v)).collect(),
+        None => grid_vars.iter().filter_map(|v| default_meta(v)).collect(),
     };
     let (Some(ident), Some(scene), Some(templates), true) =
         (ident, scene, templates, ck.diags.is_empty())
@@ -119,13 +119,15 @@ pub fn validate(raw: RawTaskSpec, src: Source, limits: &Limits) -> DiagResult<Ta
     })
 }
 
-fn default_meta(var: &str) -> NamedExpr {
-    let expr = crate::expr::Expr::parse(var).expect("grid variable names are identifiers");
-    NamedExpr {
+/// The metadata column of a grid variable; `None` for a name that is not an identifier
+/// (already reported as `bad-name`).
+fn default_meta(var: &str) -> Option<NamedExpr> {
+    let expr = crate::expr::Expr::parse(var).ok()?;
+    Some(NamedExpr {
         name: var.to_string(),
         param: Param::Expr(expr, 0),
         path: format!("grid.{var}"),
-    }
+    })
 }
 
 fn eval_constants(
