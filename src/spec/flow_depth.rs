@@ -60,8 +60,6 @@ pub fn too_deep_at(text: &str, max_depth: u64) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// The default `yaml-depth` limit.
     const MAX_FLOW_DEPTH: usize = 64;
 
