@@ -9,6 +9,22 @@ use indexmap::IndexMap;
 
 use crate::expr::Value;
 
+/// Template tags that reach other templates: a prompt could include or call itself without end
+/// (Tera recurses until the stack overflows), and no prompt needs another template.
+const FORBIDDEN_TAGS: &[&str] = &["include", "import", "extends", "macro", "block"];
+
+/// The first tag of [`FORBIDDEN_TAGS`] the template uses, if any (also inside `raw` blocks,
+/// which errs on the safe side).
+pub fn forbidden_tag(template: &str) -> Option<&'static str> {
+    template.split("{%").skip(1).find_map(|rest| {
+        let word = rest.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        let word = word
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .next()?;
+        FORBIDDEN_TAGS.iter().find(|t| **t == word).copied()
+    })
+}
+
 /// How an over-long prompt's error begins.
 pub const TOO_LONG: &str = "the rendered prompt is longer than the limit";
 
@@ -144,6 +160,21 @@ mod tests {
                 .unwrap_err()
                 .contains("disabled")
         );
+    }
+
+    #[test]
+    fn tags_that_reach_other_templates_are_found() {
+        assert_eq!(forbidden_tag("{% include \"p1\" %}"), Some("include"));
+        assert_eq!(
+            forbidden_tag("a {%- macro m() %}{% endmacro %}"),
+            Some("macro")
+        );
+        assert_eq!(forbidden_tag("{%extends \"x\"%}"), Some("extends"));
+        assert_eq!(
+            forbidden_tag("{% if n > 1 %}s{% endif %} {{ n }} {% for i in x %}{% endfor %}"),
+            None
+        );
+        assert_eq!(forbidden_tag("{% included %}"), None);
     }
 
     #[test]

@@ -166,6 +166,13 @@ pub fn prompts(
             );
             continue;
         }
+        if let Some(tag) = crate::prompt::forbidden_tag(&p.template) {
+            let msg = format!("`{{% {tag} %}}` is not allowed in a prompt template");
+            ck.error("template-tag", msg, &format!("{path}.template"), None)
+                .hints
+                .push("a prompt is self-contained: write its text inline, with `{{ name }}` for values".into());
+            continue;
+        }
         if let Err(e) = tera.add_raw_template(&id, &p.template) {
             let msg = format!(
                 "prompt template does not compile ({})",
