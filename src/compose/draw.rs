@@ -11,37 +11,36 @@ use indexmap::IndexMap;
 
 use super::eval::{ComposeError, Evaluator, Layer};
 use super::reject::{Rejection, Rejections};
-use super::split::{self, DrawSplit};
+use super::split::DrawSplit;
 use super::{base_scope, eval_named};
 use crate::expand::{SamplePlan, plan};
 use crate::expr::{Budget, Value};
 use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
-use crate::spec::types::{Constraint, NamedExpr, Param};
+use crate::spec::types::{Constraint, Param};
 
 /// Draws until `accept` says yes for an accepted draw; returns the values and the rejected
-/// attempts per reason. Each attempt evaluates `vars` (the draw of a [`DrawSplit`]) over the
-/// sample's base scope. `accept` sees each draw that meets the constraints and quota; a draw
+/// attempts per reason. Each attempt evaluates the draw of `split` over the sample's base
+/// scope. `accept` sees each draw that meets the constraints and quota; a draw
 /// it refuses counts as [`Rejection::Unique`].
 pub(super) fn draw_until(
     spec: &TaskSpec,
     plan: &SamplePlan,
-    vars: &[NamedExpr],
+    split: &DrawSplit,
     ev: &mut Evaluator<'_>,
     mut accept: impl FnMut(&IndexMap<String, Value>) -> Result<bool, ComposeError>,
 ) -> Result<(IndexMap<String, Value>, Rejections), ComposeError> {
     let base = base_scope(spec, plan);
-    let random = spec.vars.iter().any(|v| split::random(&v.param));
     let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
     let (mut rejected, mut last) = (Rejections::default(), None);
     for _ in 0..limit {
         *ev.budget = Budget::new(spec.limits.eval_steps);
         let mut values = base.clone();
-        eval_named(vars, &mut values, ev)?;
+        eval_named(&split.draw_vars, &mut values, ev)?;
         match rejection(spec, plan, &values, ev)? {
             None if accept(&values)? => return Ok((values, rejected)),
             None => rejected.add(Rejection::Unique),
-            Some(r) if !random => {
+            Some(r) if !split.random => {
                 return Err(failure(
                     spec,
                     plan,
@@ -174,7 +173,7 @@ pub fn unique_skips(
             skip += u32::from(!fresh);
             Ok(fresh)
         };
-        draw_until(spec, &p, &split.draw_vars, &mut ev, accept).map_err(|e| (index, e))?;
+        draw_until(spec, &p, &split, &mut ev, accept).map_err(|e| (index, e))?;
         for (k, s) in keys.into_iter().zip(&mut seen) {
             s.insert(k);
         }

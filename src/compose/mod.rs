@@ -146,13 +146,12 @@ impl<'s> Composer<'s> {
             budget: &mut budget,
         };
         let mut accepted = 0u32;
-        let vars = &self.split.draw_vars;
-        let (mut values, rejected) = draw::draw_until(self.spec, plan, vars, &mut ev, |_| {
+        let split = &self.split;
+        let (mut values, rejected) = draw::draw_until(self.spec, plan, split, &mut ev, |_| {
             accepted += 1;
             Ok(accepted > plan.skip)
         })?;
-        let values = vars
-            .iter()
+        let values = (split.draw_vars.iter())
             .map(|v| values.swap_remove(&v.name).expect("the draw bound it"))
             .collect();
         let drawn = Drawn {
@@ -254,9 +253,7 @@ fn prompts(
                 format!("prompt does not render ({e})"),
                 &path,
             );
-            if e.starts_with(crate::prompt::TOO_LONG) {
-                err.hint = Some(crate::limits::hint("prompt-bytes"));
-            }
+            err.hint = e.limit.map(crate::limits::hint);
             err
         })?;
         rows.push(PromptRow {

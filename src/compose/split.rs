@@ -28,6 +28,8 @@ pub struct DrawSplit {
     pub draw_vars: Vec<NamedExpr>,
     /// Whether the draw depends only on constants and `seed_by` axes.
     pub per_key: bool,
+    /// Whether any var is random, i.e. whether redrawing can change anything.
+    pub random: bool,
 }
 
 impl DrawSplit {
@@ -56,6 +58,7 @@ impl DrawSplit {
             in_draw,
             draw_vars,
             per_key,
+            random: spec.vars.iter().any(|v| random(&v.param)),
         }
     }
 }

@@ -25,8 +25,29 @@ pub fn forbidden_tag(template: &str) -> Option<&'static str> {
     })
 }
 
-/// How an over-long prompt's error begins.
-pub const TOO_LONG: &str = "the rendered prompt is longer than the limit";
+/// Why a prompt did not render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError {
+    /// What went wrong.
+    pub message: String,
+    /// The resource limit it ran into, if that was the cause.
+    pub limit: Option<&'static str>,
+}
+
+impl RenderError {
+    fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            limit: None,
+        }
+    }
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
 
 /// Most numbers one call of the template function `range` may produce.
 pub const MAX_RANGE: usize = 10_000;
@@ -64,12 +85,12 @@ pub fn render(
     id: &str,
     scope: &IndexMap<String, Value>,
     max_bytes: u64,
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     let mut ctx = tera::Context::new();
     for (k, v) in scope {
         let json = v
             .to_json()
-            .map_err(|e| format!("`{k}` cannot be shown in a prompt ({e})"))?;
+            .map_err(|e| RenderError::new(format!("`{k}` cannot be shown in a prompt ({e})")))?;
         ctx.insert(k.as_str(), &json);
     }
     let mut out = Capped {
@@ -78,11 +99,16 @@ pub fn render(
     };
     if let Err(e) = tera.render_to(id, &ctx, &mut out) {
         return Err(match out.full() {
-            true => format!("{TOO_LONG} of {max_bytes} bytes"),
-            false => error_chain(&e),
+            true => RenderError {
+                message: format!(
+                    "the rendered prompt is longer than the limit of {max_bytes} bytes"
+                ),
+                limit: Some("prompt-bytes"),
+            },
+            false => RenderError::new(error_chain(&e)),
         });
     }
-    String::from_utf8(out.text).map_err(|_| "the rendered prompt is not UTF-8".into())
+    String::from_utf8(out.text).map_err(|_| RenderError::new("the rendered prompt is not UTF-8"))
 }
 
 /// Tera's `range` with the same arguments, refusing more than [`MAX_RANGE`] numbers.
@@ -158,6 +184,7 @@ mod tests {
         assert!(
             render(&t, "env", &scope, 100)
                 .unwrap_err()
+                .message
                 .contains("disabled")
         );
     }
@@ -191,10 +218,10 @@ mod tests {
         scope.insert("n".to_string(), Value::Int(50));
         assert_eq!(render(&t, "loop", &scope, 100).unwrap().len(), 100);
         assert_eq!(render(&t, "steps", &scope, 100).unwrap(), "2,5,8,");
-        let long = render(&t, "loop", &scope, 99).unwrap_err();
+        let long = render(&t, "loop", &scope, 99).unwrap_err().message;
         assert!(long.contains("longer than the limit of 99"), "{long}");
         scope.insert("n".to_string(), Value::Int(10_000_000_000));
-        let huge = render(&t, "loop", &scope, 1 << 40).unwrap_err();
+        let huge = render(&t, "loop", &scope, 1 << 40).unwrap_err().message;
         assert!(huge.contains("at most 10000 numbers"), "{huge}");
     }
 }
