@@ -95,6 +95,18 @@ pub fn parse_str(src: &Source, limits: &Limits) -> DiagResult<RawTaskSpec> {
 
 /// Parses spec text into any spec type: syntax and size errors first, then type errors.
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source, limits: &Limits) -> DiagResult<T> {
+    if let Some((offset, c)) = unprintable(&src.text) {
+        let msg = format!(
+            "the character U+{:04X} is not allowed in YAML",
+            u32::from(c)
+        );
+        return Err(vec![
+            Diagnostic::error("yaml-syntax", msg)
+                .in_file(src.file.clone())
+                .with_location(location_at(&src.file, &src.text, offset, 1))
+                .hint("remove it, or write it as an escape inside a double-quoted string"),
+        ]);
+    }
     if let Some(offset) = too_deep_at(&src.text, limits.yaml_depth) {
         return Err(vec![too_deep(src, offset, limits.yaml_depth)]);
     }
@@ -108,6 +120,17 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source, limits: &Limits)
 }
 
 /// Flow collections nested past the limit (checked before parsing: see [`super::flow_depth`]).
+/// The first character YAML does not allow in a stream (its printable set: tab, line breaks,
+/// and everything but the C0 and C1 controls, DEL and U+FFFE/U+FFFF), with its byte offset.
+/// libyaml reports these at the start of the stream, so the loader locates them itself.
+fn unprintable(text: &str) -> Option<(usize, char)> {
+    text.char_indices().find(|&(_, c)| {
+        let control = (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+            || ('\u{7f}'..='\u{9f}').contains(&c) && c != '\u{85}';
+        control || matches!(c, '\u{fffe}' | '\u{ffff}')
+    })
+}
+
 fn too_deep(src: &Source, offset: usize, max: u64) -> Diagnostic {
     let message = format!("`[` and `{{` nested more than {max} levels deep");
     Diagnostic::error("yaml-too-complex", message)
@@ -188,6 +211,18 @@ fn classify(message: &str) -> (&'static str, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unprintable_characters_are_located_where_they_are() {
+        let src = Source::new("t.yaml", "name: x\nversion: \"1\u{1}\"\n");
+        let err = parse_str(&src, &Limits::default()).unwrap_err();
+        assert_eq!(err[0].id, "yaml-syntax");
+        assert!(err[0].message.contains("U+0001"), "{}", err[0].message);
+        let loc = err[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 12));
+        assert_eq!(unprintable("a\tb\r\n\u{85}\u{feff}é"), None);
+        assert_eq!(unprintable("ab\u{7f}"), Some((2, '\u{7f}')));
+    }
 
     #[test]
     fn unknown_field_has_location_and_path() {
