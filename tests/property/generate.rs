@@ -172,8 +172,13 @@ fn gen_expr(rng: &mut SampleRng, depth: u32) -> String {
     }
 }
 
-/// A generated expression, one time in four with one byte deleted or inserted.
+/// A generated expression, one time in four with one byte deleted or inserted; one time in
+/// eight raw bytes instead.
 pub fn expression(rng: &mut SampleRng) -> String {
+    if rng.below(8) == 0 {
+        let bytes: Vec<u8> = (0..rng.below(24)).map(|_| rng.below(256) as u8).collect();
+        return String::from_utf8_lossy(&bytes).into_owned();
+    }
     let src = gen_expr(rng, 0);
     if rng.below(4) != 0 {
         return src;
