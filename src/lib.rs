@@ -43,6 +43,7 @@ pub mod score;
 pub mod sink;
 pub mod spec;
 pub mod timings;
+pub mod verify;
 
 /// The compiler version recorded in manifests and cards.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -153,6 +153,7 @@ pub fn write_docs(
     root: &Path,
     tally: Tally,
     data: Vec<FileSummary>,
+    report: &crate::verify::report::Report,
 ) -> Result<(), SinkError> {
     let tasks = ordered_counts(rel, &tally);
     let formats = used_formats(rel)?;
@@ -177,10 +178,19 @@ pub fn write_docs(
         prompts: card_prompts(rel),
         formats: formats.iter().map(|&f| f.clone()).collect(),
     };
-    let readme = sink::write_text_file(root, "README.md", &sink::render_card(&card))?;
+    let mut card_text = sink::render_card(&card);
+    let mut files = data.clone();
+    if !report.tasks.is_empty() {
+        card_text.push_str(&report.card_section());
+        files.push(sink::write_text_file(
+            root,
+            crate::verify::report::FILE,
+            &report.to_json(),
+        )?);
+    }
+    let readme = sink::write_text_file(root, "README.md", &card_text)?;
     let croissant = sink::render_croissant(&croissant_info(rel, &data)?);
     let croissant = sink::write_text_file(root, "croissant.json", &croissant)?;
-    let mut files = data;
     files.extend([readme, croissant]);
     files.extend(write_scoring(&formats, root)?);
     let manifest = Manifest::new(header(rel), tally.finish()?, files);

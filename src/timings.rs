@@ -29,6 +29,8 @@ pub enum Stage {
     Svg,
     /// Rasterising: usvg parse plus resvg render.
     Raster,
+    /// Checking the labels against the pixels (`verify:`), redraws included.
+    Verify,
     /// PNG encoding plus the image hash.
     Encode,
     /// Parquet writing and manifest bookkeeping (tallies, shard summaries).
@@ -37,11 +39,12 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 6] = [
+    pub const ALL: [Stage; 7] = [
         Stage::Expand,
         Stage::Scene,
         Stage::Svg,
         Stage::Raster,
+        Stage::Verify,
         Stage::Encode,
         Stage::Write,
     ];
@@ -53,6 +56,7 @@ impl Stage {
             Stage::Scene => "scene",
             Stage::Svg => "svg",
             Stage::Raster => "raster",
+            Stage::Verify => "verify",
             Stage::Encode => "encode",
             Stage::Write => "write",
         }
@@ -67,8 +71,8 @@ impl Stage {
 #[derive(Debug, Default)]
 pub struct Timings {
     enabled: bool,
-    nanos: [AtomicU64; 6],
-    calls: [AtomicU64; 6],
+    nanos: [AtomicU64; 7],
+    calls: [AtomicU64; 7],
 }
 
 impl Timings {
@@ -200,9 +204,10 @@ mod tests {
         assert_eq!(l[1], "expand        0.00       0.00     0.0%");
         assert_eq!(l[3], "svg           1.00       1.00    25.0%");
         assert_eq!(l[4], "raster        3.00       3.00    75.0%");
-        assert_eq!(l[7], "total         4.00       4.00   100.0%");
-        assert_eq!(l[8], "wall          2.00 s with 2 threads, 500.0 images/s");
-        assert!(l[9].contains("exceed wall time"), "{report}");
+        assert_eq!(l[5], "verify        0.00       0.00     0.0%");
+        assert_eq!(l[8], "total         4.00       4.00   100.0%");
+        assert_eq!(l[9], "wall          2.00 s with 2 threads, 500.0 images/s");
+        assert!(l[10].contains("exceed wall time"), "{report}");
         assert_eq!(t.calls(Stage::Raster), 2);
         assert_eq!(t.total(Stage::Raster), Duration::from_secs(3));
     }

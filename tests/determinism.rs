@@ -26,7 +26,8 @@ fn builds_are_byte_identical_across_runs_and_thread_counts() {
             "data/valid-00000-of-00001.parquet",
             "manifest.json",
             "scoring/conformance.jsonl",
-            "scoring/formats.json"
+            "scoring/formats.json",
+            "verification.json"
         ]
     );
     for ((x, y), z) in ta.iter().zip(&tb).zip(&tc) {

@@ -8,7 +8,7 @@ use std::process::Command;
 
 fn run_check(rel: &str, out: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_blindspot"))
-        .args(["build", rel, "--out"])
+        .args(["build", rel, "-q", "--out"])
         .arg(out)
         .current_dir(common::root())
         .output()

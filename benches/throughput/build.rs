@@ -153,8 +153,9 @@ fn rows_once(spec: &TaskSpec, n: u64) -> f64 {
         let timings = blindspot::timings::Timings::new(false);
         let mut composer = Composer::new(spec);
         for i in 0..n {
-            let rows = pipeline::sample_rows(&mut composer, &renderer, &planner.plan(i), &timings)
-                .unwrap_or_else(|e| die(&spec.name, e));
+            let (rows, _) =
+                pipeline::sample_rows(&mut composer, &renderer, &planner.plan(i), &timings)
+                    .unwrap_or_else(|e| die(&spec.name, e));
             tally.add_all(&rows).expect("tally");
             shards.write(&rows).unwrap_or_else(|e| die(&spec.name, e));
         }

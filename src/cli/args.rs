@@ -39,6 +39,18 @@ pub enum Command {
         #[command(flatten)]
         release: ReleaseArgs,
     },
+    /// Re-check a built dataset's labels against its stored pixels with the `verify:`
+    /// checks of the spec it was built from; exit 1 when a label disagrees.
+    Verify {
+        /// The dataset folder (with manifest.json).
+        dataset: PathBuf,
+        /// The task spec or suite the dataset was built from.
+        #[arg(long)]
+        spec: PathBuf,
+        /// Copies the dataset was built with (as given to `build --repeat`).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        repeat: u64,
+    },
     /// Write a commented starter task spec, `DIR/NAME.yaml`, that builds as it is.
     New {
         /// The task id: lowercase ASCII letters, digits and `-`, e.g. `dot-in-circle`.
@@ -156,7 +168,7 @@ pub struct BuildArgs {
     /// No progress and no summary line (errors only).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Print the time spent per stage (expand, scene, svg, raster, encode, write).
+    /// Print the time spent per stage (expand, scene, svg, raster, verify, encode, write).
     #[arg(long)]
     pub timings: bool,
     #[command(flatten)]
@@ -178,6 +190,10 @@ pub struct ReleaseArgs {
     /// (only for a release that was never published).
     #[arg(long)]
     pub force: bool,
+    /// Publish even when a label disagrees with its pixels (`verify:` checks); the
+    /// disagreements are listed in verification.json and the card.
+    #[arg(long)]
+    pub accept_disagreements: bool,
 }
 
 fn parse_slice(text: &str) -> Result<Slice, String> {

@@ -42,6 +42,11 @@ pub fn run(cli: Cli) -> ExitCode {
             repeat,
             release,
         } => merge(&spec, &shards, repeat, &release),
+        Command::Verify {
+            dataset,
+            spec,
+            repeat,
+        } => verify(&dataset, &spec, repeat),
         Command::New { name, dir } => new_task(&name, &dir),
         Command::Check { spec } => check(spec),
         Command::Explain { spec, sample } => explain(spec, sample),
@@ -126,6 +131,9 @@ fn build(args: &BuildArgs) -> Result<(), Failure> {
             report.seconds,
             opts.out_dir.display()
         );
+        if let Some(table) = &report.verification {
+            eprint!("label verification:\n{table}");
+        }
         if report.resumed_chunks > 0 {
             eprintln!(
                 "resumed: {} of {} chunks were already rendered by an interrupted run",
@@ -154,6 +162,27 @@ fn merge(spec: &Path, shards: &[PathBuf], repeat: u64, args: &ReleaseArgs) -> Re
         opts.out_dir.display()
     );
     Ok(())
+}
+
+fn verify(dataset: &Path, spec: &Path, repeat: u64) -> Result<(), Failure> {
+    let mut target = load(spec)?;
+    set_repeat(&mut target, repeat);
+    let release = release_of(&target);
+    let report = crate::verify::dataset::verify(dataset, &release)?;
+    print!("{}", report.table());
+    match report.disagreed() {
+        0 => Ok(()),
+        n => Err(Failure::Spec(vec![
+            Diagnostic::error(
+                "label-disagrees",
+                format!(
+                    "{n} sample(s) in {} have labels their pixels contradict",
+                    dataset.display()
+                ),
+            )
+            .hint("the disagreeing samples are listed above, by id"),
+        ])),
+    }
 }
 
 fn set_repeat(target: &mut Target, repeat: u64) {
@@ -186,6 +215,7 @@ fn release_options(args: &ReleaseArgs, release: &Release<'_>, slice: Slice) -> B
         out_dir: dir,
         max_file_bytes: args.max_file_mb.map(|mb| mb.saturating_mul(1024 * 1024)),
         force: args.force,
+        accept_disagreements: args.accept_disagreements,
         ..BuildOptions::default()
     }
 }

@@ -58,6 +58,9 @@ pub struct Sample {
     /// Draws rejected (by constraints, the balance quota or uniqueness) before this one was
     /// accepted, per reason.
     pub rejected: Rejections,
+    /// Every name the sample defines (constants, grid variables, vars, answers), for the
+    /// checks of `verify:`.
+    pub values: IndexMap<String, Value>,
 }
 
 /// Composes the sample described by `plan`.
@@ -103,6 +106,11 @@ impl<'s> Composer<'s> {
         self.spec
     }
 
+    /// Whether the samples draw anything at random, so that a redraw can differ.
+    pub fn draws_at_random(&self) -> bool {
+        self.split.random
+    }
+
     /// Composes the sample described by `plan`.
     pub fn compose(&mut self, plan: &SamplePlan) -> Result<Sample, ComposeError> {
         crate::render::metrics::install();
@@ -129,6 +137,7 @@ impl<'s> Composer<'s> {
             prompts,
             metadata,
             rejected,
+            values,
         })
     }
 

@@ -11,6 +11,7 @@
 //! same assembly as a single-machine build — so the merged release is byte-identical to
 //! `blindspot build` of the spec.
 
+use crate::verify::report::Report;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -112,7 +113,12 @@ pub fn merge(
     let timings = Timings::new(opts.timings);
     let mut tally = Tally::spilling_to(scratch.path())?;
     let mut files = Vec::new();
+    let mut reports = Vec::new();
     for t in &rel.tasks {
+        let verdicts: Vec<PathBuf> = (slices.iter())
+            .map(|(dir, _)| dir.join(super::verdicts::slice_file(&t.task_id)))
+            .collect();
+        reports.extend(super::verdicts::task_report(t, &verdicts)?);
         let pieces: Vec<Piece> = slices
             .iter()
             .flat_map(|(dir, r)| {
@@ -131,7 +137,9 @@ pub fn merge(
         )?);
     }
     let rows = tally.rows();
-    super::finish_release(rel, opts, &staging, tally, files)?;
+    let report = Report::new(reports);
+    super::verdicts::check_agreement(rel, &report, opts.accept_disagreements)?;
+    super::finish_release(rel, opts, &staging, tally, files, &report)?;
     staging.commit()?;
     let seconds = start.elapsed();
     let images = rel.tasks.iter().map(|t| t.images()).sum();
@@ -142,6 +150,7 @@ pub fn merge(
         resumed_chunks: 0,
         chunks: 0,
         timings: opts.timings.then(|| timings.report(seconds, images, 1)),
+        verification: (!report.tasks.is_empty()).then(|| report.table()),
     })
 }
 

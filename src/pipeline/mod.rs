@@ -21,9 +21,11 @@
 
 pub mod assemble;
 pub mod merge;
+mod sample;
 pub mod slice;
 pub mod spool;
 pub mod staging;
+pub mod verdicts;
 pub mod work;
 
 use std::path::{Path, PathBuf};
@@ -31,20 +33,21 @@ use std::path::{Path, PathBuf};
 use assemble::Piece;
 use std::time::Instant;
 
-use crate::compose::{ComposeError, Composer, Sample};
+use crate::compose::ComposeError;
 use crate::dataset::Dataset;
 use crate::diag::Diagnostic;
-use crate::expand::{Planner, SamplePlan};
+use crate::expand::Planner;
 use crate::progress::{Mode, Progress};
 use crate::publish::Release;
-use crate::render::{self, Renderer};
-use crate::scene::svg::to_svg;
+use crate::render::Renderer;
 use crate::sink::shards::ShardSet;
-use crate::sink::{self, FileSummary, Row, SinkError, Tally};
+use crate::sink::{self, FileSummary, SinkError, Tally};
 use crate::spec::TaskSpec;
 use crate::spec::locate::locate_path;
 use crate::timings::{Stage, Timings};
+use crate::verify::report::Report;
 
+pub use sample::{render_png, sample_rows};
 pub use slice::Slice;
 pub(crate) use staging::{Scratch, Staging};
 
@@ -80,6 +83,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Measure time per stage ([`BuildReport::timings`]).
     pub timings: bool,
+    /// Publish even when a label disagrees with its pixels (the report lists them).
+    pub accept_disagreements: bool,
 }
 
 impl Default for BuildOptions {
@@ -92,6 +97,7 @@ impl Default for BuildOptions {
             slice: Slice::WHOLE,
             progress: false,
             timings: false,
+            accept_disagreements: false,
         }
     }
 }
@@ -111,6 +117,8 @@ pub struct BuildReport {
     pub chunks: u64,
     /// The per-stage time table, when asked for.
     pub timings: Option<String>,
+    /// The label verification table, when a task declares `verify:`.
+    pub verification: Option<String>,
 }
 
 /// Progress and stage timings of one build, shared by its workers.
@@ -168,7 +176,17 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
         return Err(e);
     }
     feedback.progress.finish();
-    let rows = publish(rel, opts, &spool, &feedback.timings)?;
+    let (rows, verification) = match publish(rel, opts, &spool, &feedback.timings) {
+        Ok(done) => done,
+        Err(e) => {
+            // A spec failure (a label the pixels contradict, a version clash) has nothing
+            // to resume; an I/O failure keeps the rendered chunks for the rerun.
+            if matches!(e, Failure::Spec(_)) {
+                spool.remove();
+            }
+            return Err(e);
+        }
+    };
     spool.remove();
     let seconds = start.elapsed();
     Ok(BuildReport {
@@ -180,6 +198,7 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
         timings: opts
             .timings
             .then(|| feedback.timings.report(seconds, images, workers)),
+        verification: (!verification.tasks.is_empty()).then(|| verification.table()),
     })
 }
 
@@ -220,11 +239,12 @@ fn publish(
     opts: &BuildOptions,
     spool: &spool::Spool,
     timings: &Timings,
-) -> Result<u64, Failure> {
+) -> Result<(u64, Report), Failure> {
     let staging = Staging::create(&opts.out_dir)?;
     let scratch = Scratch::create(&opts.out_dir, "tally")?;
     let mut tally = Tally::spilling_to(scratch.path())?;
     let mut files = Vec::new();
+    let mut reports = Vec::new();
     for t in &rel.tasks {
         let pieces: Vec<Piece> = opts
             .slice
@@ -235,15 +255,24 @@ fn publish(
         files.extend(assemble::assemble_task(
             &pieces, writer, &mut tally, timings,
         )?);
+        let verdicts: Vec<PathBuf> = (opts.slice.chunks(t.images()))
+            .map(|c| spool.verdicts_path(&t.task_id, c))
+            .collect();
+        reports.extend(verdicts::task_report(t, &verdicts)?);
+        if !opts.slice.is_whole() {
+            verdicts::copy_for_slice(t, &verdicts, staging.path())?;
+        }
     }
     let rows = tally.rows();
+    let report = Report::new(reports);
     if opts.slice.is_whole() {
-        finish_release(rel, opts, &staging, tally, files)?;
+        verdicts::check_agreement(rel, &report, opts.accept_disagreements)?;
+        finish_release(rel, opts, &staging, tally, files, &report)?;
     } else {
         merge::write_slice_record(rel, opts.slice, staging.path(), &files)?;
     }
     staging.commit()?;
-    Ok(rows)
+    Ok((rows, report))
 }
 
 /// The writer of a task's final files (a slice's files are named as parts of one dataset).
@@ -263,8 +292,9 @@ fn finish_release(
     staging: &Staging,
     tally: Tally,
     files: Vec<FileSummary>,
+    report: &Report,
 ) -> Result<(), Failure> {
-    crate::publish::write_docs(rel, staging.path(), tally, files)?;
+    crate::publish::write_docs(rel, staging.path(), tally, files, report)?;
     if !opts.force {
         guard_version(rel, staging.path(), &opts.out_dir)?;
     }
@@ -307,72 +337,6 @@ fn threads(asked: Option<usize>) -> usize {
     asked
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1)
-}
-
-/// Composes, renders and encodes one planned sample into its rows, timing each stage.
-pub fn sample_rows(
-    composer: &mut Composer<'_>,
-    renderer: &Renderer,
-    plan: &SamplePlan,
-    timings: &Timings,
-) -> Result<Vec<Row>, Failure> {
-    let (spec, index) = (composer.spec(), plan.index);
-    let sample = timings
-        .time(Stage::Scene, || composer.compose(plan))
-        .map_err(|e| compose_failure(spec, index, e))?;
-    let render_err = |e: render::RenderError| Failure::Io(format!("sample {index}: {e}"));
-    let svg = timings.time(Stage::Svg, || to_svg(&sample.scene));
-    let pixmap = timings
-        .time(Stage::Raster, || renderer.rasterize(&svg))
-        .map_err(render_err)?;
-    let (png, image_sha256) = timings
-        .time(Stage::Encode, || {
-            let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
-            let png = render::encode_png(&pixmap, gray, spec.output.compression)?;
-            let sha = sink::sha256_hex(&png);
-            Ok((png, sha))
-        })
-        .map_err(render_err)?;
-    Ok(rows_of(spec, &sample, png, image_sha256))
-}
-
-/// The rows of one rendered sample: one per prompt, sharing the image.
-fn rows_of(spec: &TaskSpec, sample: &Sample, png: Vec<u8>, image_sha256: String) -> Vec<Row> {
-    let index = sample.plan.index;
-    let stem = format!("{}/{:06}", spec.task_id, index);
-    let image_path = format!("{}-{:06}.png", spec.task_id, index);
-    sample
-        .prompts
-        .iter()
-        .map(|p| Row {
-            id: format!("{stem}/{}", p.id),
-            task: spec.label.clone(),
-            task_id: spec.task_id.clone(),
-            image: png.clone(),
-            image_path: image_path.clone(),
-            prompt: p.text.clone(),
-            groundtruth: p.answer.clone(),
-            metadata: sample.metadata.clone(),
-            width: sample.scene.width as i32,
-            height: sample.scene.height as i32,
-            seed: sample.plan.seed as i64,
-            image_sha256: image_sha256.clone(),
-            prompt_id: p.id.clone(),
-            answer_format: p.format.clone(),
-            answer_choices: choices_json(p.choices.as_deref()),
-        })
-        .collect()
-}
-
-/// SVG → pixels → PNG for one composed sample.
-pub fn render_png(
-    spec: &TaskSpec,
-    renderer: &Renderer,
-    sample: &Sample,
-) -> Result<Vec<u8>, render::RenderError> {
-    let pixmap = renderer.rasterize(&to_svg(&sample.scene))?;
-    let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
-    render::encode_png(&pixmap, gray, spec.output.compression)
 }
 
 /// Plans the spec's samples (resolving `sampling.unique`), as a located diagnostic on failure.
@@ -425,9 +389,4 @@ fn guard_version(rel: &Release<'_>, staged: &Path, target: &Path) -> Result<(), 
     .hint("bump `version` in the spec to release changed data")
     .hint("or pass --force to overwrite a release that was never published");
     Err(Failure::Spec(vec![d]))
-}
-
-/// The `answer_choices` column: a JSON array of strings.
-fn choices_json(choices: Option<&[String]>) -> String {
-    serde_json::to_string(choices.unwrap_or_default()).expect("strings serialise")
 }

@@ -26,7 +26,10 @@ use crate::publish::Release;
 pub const CHUNK: u64 = 100;
 
 /// Format tag of `build.json`.
-const FORMAT: &str = "blindspot-partial-v2";
+const FORMAT: &str = "blindspot-partial-v3";
+
+/// Extension of a chunk's verdict file (JSON lines of [`crate::verify::report::Checked`]).
+pub const VERDICTS: &str = "verify.jsonl";
 
 /// What a build produces, as far as the spooled chunks are concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,6 +140,12 @@ impl Spool {
     }
 
     /// A finished chunk as a piece for assembly.
+    /// Path of a finished chunk's verdicts (empty without `verify:`).
+    pub fn verdicts_path(&self, task_id: &str, chunk: u64) -> PathBuf {
+        self.dir
+            .join(Self::chunk_rel(task_id, chunk, VERDICTS, false))
+    }
+
     pub fn piece(&self, task_id: &str, chunk: u64) -> Piece {
         Piece {
             data: self.chunk_path(task_id, chunk),
@@ -146,13 +155,15 @@ impl Spool {
 
     /// Whether the chunk was finished by this or an earlier run.
     pub fn is_done(&self, task_id: &str, chunk: u64) -> bool {
-        self.chunk_path(task_id, chunk).is_file() && self.facts_path(task_id, chunk).is_file()
+        self.chunk_path(task_id, chunk).is_file()
+            && self.facts_path(task_id, chunk).is_file()
+            && self.verdicts_path(task_id, chunk).is_file()
     }
 
     /// Marks a chunk written under its temporary names as finished: the facts first, then
     /// the Parquet file, whose final name is what marks the chunk done.
     pub fn commit_chunk(&self, task_id: &str, chunk: u64) -> Result<(), Failure> {
-        let renames = ["facts", "parquet"].map(|ext| {
+        let renames = [VERDICTS, "facts", "parquet"].map(|ext| {
             let rel = |tmp| self.dir.join(Self::chunk_rel(task_id, chunk, ext, tmp));
             (rel(true), rel(false))
         });
@@ -191,6 +202,8 @@ mod tests {
             "a chunk is done only with its facts"
         );
         std::fs::write(spool.facts_path("t", 0), b"x").unwrap();
+        assert!(!spool.is_done("t", 0), "and its verdicts");
+        std::fs::write(spool.verdicts_path("t", 0), b"").unwrap();
         assert!(Spool::open(&target, "{\"a\":1}").unwrap().is_done("t", 0));
         let other = Spool::open(&target, "{\"a\":2}").unwrap();
         assert!(!other.is_done("t", 0), "chunks of another build are gone");

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::slice::chunk_samples;
-use super::spool::Spool;
+use super::spool::{self, Spool};
 use super::{Failure, Feedback, sample_rows};
 use crate::compose::Composer;
 use crate::expand::Planner;
@@ -24,6 +24,7 @@ use crate::sink::ShardWriter;
 use crate::sink::facts::FactsWriter;
 use crate::spec::TaskSpec;
 use crate::timings::Stage;
+use crate::verify::report::Checked;
 
 /// One chunk of one task.
 #[derive(Debug, Clone, Copy)]
@@ -87,9 +88,11 @@ impl Work<'_> {
         let mut facts = FactsWriter::create(&self.spool.root().join(facts_tmp))?;
         let timings = &self.feedback.timings;
         let mut composer = Composer::new(spec);
+        let mut verdicts = Vec::new();
         for index in chunk_samples(job.chunk, spec.images()) {
             let plan = planner.plan(index);
-            let rows = sample_rows(&mut composer, self.renderer, &plan, timings)?;
+            let (rows, checked) = sample_rows(&mut composer, self.renderer, &plan, timings)?;
+            verdicts.extend(checked);
             timings.time(Stage::Write, || {
                 facts.write(&rows)?;
                 writer.write(&rows)
@@ -100,6 +103,25 @@ impl Work<'_> {
             facts.finish()?;
             writer.finish()
         })?;
+        self.write_verdicts(spec, job.chunk, &verdicts)?;
         self.spool.commit_chunk(&spec.task_id, job.chunk)
+    }
+
+    /// Writes a chunk's verdicts (none without `verify:`) beside its rows.
+    fn write_verdicts(
+        &self,
+        spec: &TaskSpec,
+        chunk: u64,
+        verdicts: &[Checked],
+    ) -> Result<(), Failure> {
+        let rel = Spool::chunk_rel(&spec.task_id, chunk, spool::VERDICTS, true);
+        let path = self.spool.root().join(rel);
+        let io = |e: std::io::Error| Failure::Io(format!("{}: {e}", path.display()));
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+        crate::verify::report::write_lines(&mut file, verdicts).map_err(io)?;
+        file.into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)
     }
 }

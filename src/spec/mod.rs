@@ -7,6 +7,7 @@ mod flow_depth;
 pub mod load;
 pub mod locate;
 pub mod raw;
+pub mod raw_verify;
 mod schema_helpers;
 pub mod shapes;
 pub mod suite;

@@ -86,6 +86,9 @@ pub struct RawTaskSpec {
     /// Image encoding options.
     #[serde(default)]
     pub output: Option<RawOutput>,
+    /// Checks of the answers against the rendered pixels (see the guide's "Verifying labels").
+    #[serde(default)]
+    pub verify: Option<super::raw_verify::RawVerify>,
 }
 
 /// Identity of the task inside a dataset.

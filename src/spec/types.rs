@@ -275,6 +275,8 @@ pub struct TaskSpec {
     pub metadata: Vec<NamedExpr>,
     /// Image options.
     pub output: OutputOptions,
+    /// Checks of the answers against the pixels, when the spec declares them.
+    pub verify: Option<crate::verify::VerifySpec>,
     /// The limits it was loaded under; composing and building apply them too.
     pub limits: crate::limits::Limits,
 }

@@ -10,6 +10,7 @@ mod forms;
 mod grid;
 mod meta;
 mod scene;
+mod verify;
 
 use indexmap::{IndexMap, IndexSet};
 
@@ -55,6 +56,7 @@ pub fn validate(raw: RawTaskSpec, src: Source, limits: &Limits) -> DiagResult<Ta
         answer_formats,
         metadata,
         output,
+        verify,
     } = raw;
     let mut ck = Checker::new(&src);
     ck.limits = *limits;
@@ -72,6 +74,9 @@ pub fn validate(raw: RawTaskSpec, src: Source, limits: &Limits) -> DiagResult<Ta
     let answers = named(&mut ck, &answers, "answers", &mut known, true);
     let (prompts, templates) = meta::prompts(&mut ck, &prompts, &known);
     let formats = answers::formats(&mut ck, &answer_formats, &prompts);
+    let answer_names: Vec<String> = answers.iter().map(|a| a.name.clone()).collect();
+    let verify =
+        (verify.as_ref()).and_then(|v| verify::verify(&mut ck, v, &known, &answer_names, &prompts));
     let metadata = match metadata {
         Some(m) => named(&mut ck, &m, "metadata", &mut known.clone(), true),
         None => grid_vars.iter().filter_map(|v| default_meta(v)).collect(),
@@ -114,6 +119,7 @@ pub fn validate(raw: RawTaskSpec, src: Source, limits: &Limits) -> DiagResult<Ta
         templates,
         metadata,
         output,
+        verify,
         limits: *limits,
         source: src,
     })

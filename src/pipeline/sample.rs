@@ -1,0 +1,135 @@
+//! One sample through the pipeline: compose → SVG → raster → verify → PNG → rows.
+//!
+//! Invariants: the rows depend only on the spec and the plan. With `verify:` declared, a
+//! sample inside a margin whose draw is random is redrawn — composed again as the plan's
+//! next accepted draw (`skip` + 1), up to `verify.redraws` times — so a redraw is as
+//! reproducible as the first draw; a fixed sample is kept and reported.
+
+use super::{Failure, compose_failure};
+use crate::compose::{Composer, Sample};
+use crate::expand::SamplePlan;
+use crate::render::{self, Renderer};
+use crate::scene::svg::to_svg;
+use crate::sink::{self, Row};
+use crate::spec::TaskSpec;
+use crate::timings::{Stage, Timings};
+use crate::verify::pixels::Image;
+use crate::verify::report::Checked;
+
+/// Composes, renders, verifies and encodes one planned sample into its rows, timing each
+/// stage; the verdict comes back when the spec declares `verify:`.
+pub fn sample_rows(
+    composer: &mut Composer<'_>,
+    renderer: &Renderer,
+    plan: &SamplePlan,
+    timings: &Timings,
+) -> Result<(Vec<Row>, Option<Checked>), Failure> {
+    let spec = composer.spec();
+    let render_err = |e: render::RenderError| Failure::Io(format!("sample {}: {e}", plan.index));
+    let mut redraws = 0u32;
+    loop {
+        let mut attempt = plan.clone();
+        attempt.skip = plan.skip.saturating_add(redraws);
+        let sample = timings
+            .time(Stage::Scene, || composer.compose(&attempt))
+            .map_err(|e| compose_failure(spec, plan.index, e))?;
+        let svg = timings.time(Stage::Svg, || to_svg(&sample.scene));
+        let pixmap = timings
+            .time(Stage::Raster, || renderer.rasterize(&svg))
+            .map_err(render_err)?;
+        let checked = timings.time(Stage::Verify, || judge(spec, &sample, &pixmap, redraws))?;
+        let inside = checked
+            .as_ref()
+            .is_some_and(|c| !c.verdict.inside.is_empty());
+        let budget = spec.verify.as_ref().map_or(0, |v| v.redraws);
+        if inside && composer.draws_at_random() && redraws < budget {
+            redraws += 1;
+            continue;
+        }
+        let (png, image_sha256) = timings
+            .time(Stage::Encode, || {
+                let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
+                let png = render::encode_png(&pixmap, gray, spec.output.compression)?;
+                let sha = sink::sha256_hex(&png);
+                Ok((png, sha))
+            })
+            .map_err(render_err)?;
+        return Ok((rows_of(spec, &sample, png, image_sha256), checked));
+    }
+}
+
+/// The sample's verdict, when the spec declares `verify:`.
+fn judge(
+    spec: &TaskSpec,
+    sample: &Sample,
+    pixmap: &resvg::tiny_skia::Pixmap,
+    redraws: u32,
+) -> Result<Option<Checked>, Failure> {
+    let Some(v) = &spec.verify else {
+        return Ok(None);
+    };
+    let image = Image {
+        width: pixmap.width(),
+        height: pixmap.height(),
+        rgba: pixmap.data(),
+    };
+    let labels: Vec<String> = sample.prompts.iter().map(|p| p.answer.clone()).collect();
+    let verdict = crate::verify::judge(
+        spec,
+        v,
+        &sample.values,
+        &labels,
+        sample.scene.background,
+        &image,
+    )
+    .map_err(|e| compose_failure(spec, sample.plan.index, e))?;
+    Ok(Some(Checked {
+        index: sample.plan.index,
+        redraws,
+        verdict,
+    }))
+}
+
+/// The rows of one rendered sample: one per prompt, sharing the image.
+fn rows_of(spec: &TaskSpec, sample: &Sample, png: Vec<u8>, image_sha256: String) -> Vec<Row> {
+    let index = sample.plan.index;
+    let stem = format!("{}/{:06}", spec.task_id, index);
+    let image_path = format!("{}-{:06}.png", spec.task_id, index);
+    sample
+        .prompts
+        .iter()
+        .map(|p| Row {
+            id: format!("{stem}/{}", p.id),
+            task: spec.label.clone(),
+            task_id: spec.task_id.clone(),
+            image: png.clone(),
+            image_path: image_path.clone(),
+            prompt: p.text.clone(),
+            groundtruth: p.answer.clone(),
+            metadata: sample.metadata.clone(),
+            width: sample.scene.width as i32,
+            height: sample.scene.height as i32,
+            seed: sample.plan.seed as i64,
+            image_sha256: image_sha256.clone(),
+            prompt_id: p.id.clone(),
+            answer_format: p.format.clone(),
+            answer_choices: choices_json(p.choices.as_deref()),
+        })
+        .collect()
+}
+
+/// SVG → pixels → PNG for one composed sample.
+pub fn render_png(
+    spec: &TaskSpec,
+    renderer: &Renderer,
+    sample: &Sample,
+) -> Result<Vec<u8>, render::RenderError> {
+    let pixmap = renderer.rasterize(&to_svg(&sample.scene))?;
+    let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
+    render::encode_png(&pixmap, gray, spec.output.compression)
+}
+
+/// The `answer_choices` column: a JSON array of strings.
+fn choices_json(choices: Option<&[String]>) -> String {
+    serde_json::to_string(choices.unwrap_or_default()).expect("strings serialise")
+}

@@ -1,0 +1,85 @@
+//! Carrying verdicts from a build's chunks to the release: the task reports, a slice's
+//! verdict files (which `merge` reads back), and the refusal to publish a disagreement.
+//!
+//! Invariant: verdicts are read in chunk order, and a slice's files hold its chunks'
+//! verdicts in order, so the report of a merge equals the single build's.
+
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+use crate::diag::Diagnostic;
+use crate::publish::Release;
+use crate::spec::TaskSpec;
+use crate::spec::locate::locate_path;
+use crate::verify::report::{Report, TaskReport};
+
+/// Samples named in the diagnostic of a refused build.
+const NAMED: usize = 10;
+
+/// Where a slice keeps a task's verdicts: `verification/<task_id>.jsonl`.
+pub fn slice_file(task_id: &str) -> String {
+    format!("verification/{task_id}.jsonl")
+}
+
+/// The report of a task with `verify:` from its verdict files, in order.
+pub fn task_report(spec: &TaskSpec, files: &[PathBuf]) -> Result<Option<TaskReport>, Failure> {
+    let Some(mut report) = TaskReport::new(spec) else {
+        return Ok(None);
+    };
+    for f in files {
+        report
+            .add_lines(f)
+            .map_err(|e| Failure::Io(format!("{}: {e}", f.display())))?;
+    }
+    Ok(Some(report))
+}
+
+/// Concatenates a task's verdict files into the slice folder.
+pub fn copy_for_slice(spec: &TaskSpec, files: &[PathBuf], root: &Path) -> Result<(), Failure> {
+    if spec.verify.is_none() {
+        return Ok(());
+    }
+    let target = root.join(slice_file(&spec.task_id));
+    let io = |e: std::io::Error| Failure::Io(format!("{}: {e}", target.display()));
+    std::fs::create_dir_all(target.parent().expect("has a folder")).map_err(io)?;
+    let mut text = Vec::new();
+    for f in files {
+        text.extend(std::fs::read(f).map_err(io)?);
+    }
+    std::fs::write(&target, text).map_err(io)
+}
+
+/// Refuses a release whose labels disagree with their pixels, unless accepted.
+pub fn check_agreement(rel: &Release<'_>, report: &Report, accept: bool) -> Result<(), Failure> {
+    let disagreed = report.disagreed();
+    if disagreed == 0 || accept {
+        return Ok(());
+    }
+    let mut diags = Vec::new();
+    for t in &report.tasks {
+        let spec = rel.tasks.iter().find(|s| s.task_id == t.task_id);
+        for e in t.disagreements.iter().take(NAMED) {
+            for o in &e.checks {
+                let msg = format!(
+                    "{}: prompt {} is labelled {:?} but the pixels say {:?}",
+                    e.id, o.prompt, o.label, o.measured
+                );
+                let mut d = Diagnostic::error("label-disagrees", msg);
+                if let Some(s) = spec {
+                    let path = format!("verify.checks.{}", o.check);
+                    let loc = locate_path(&s.source.file, &s.source.text, &path, None);
+                    d = d.at(path).in_file(s.source.file.clone()).with_location(loc);
+                }
+                diags.push(d);
+            }
+        }
+    }
+    let msg =
+        format!("{disagreed} sample(s) have labels their pixels contradict; nothing was published");
+    let d = Diagnostic::error("label-disagrees", msg)
+        .in_file(rel.spec_file.clone())
+        .hint("fix the spec (geometry, answers or the `verify:` checks), or add a margin that redraws such samples")
+        .hint("or pass --accept-disagreements to publish them, listed in verification.json");
+    diags.push(d);
+    Err(Failure::Spec(diags))
+}

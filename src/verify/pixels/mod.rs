@@ -1,0 +1,282 @@
+//! Re-derives ground-truth answers from rendered pixels.
+//!
+//! A verifier cuts binary masks out of a rendered image by colour ([`masks`]) and measures
+//! them: connected components, closed contours (holes), runs along a line, the clear gap
+//! between two masks, contact length, crossings, and connections between two regions. The
+//! measures are compared with the answers a dataset claims, so a label that disagrees with
+//! its own image is caught.
+//!
+//! Conventions: a mask's pixels are 8-connected; its complement (holes) is 4-connected, so a
+//! one-pixel diagonal curve closes a contour.
+//!
+//! Invariants:
+//! - Deterministic: every result depends only on the pixels and the arguments. Labelling is
+//!   integer union-find over runs whose root is always the smallest run index; distances
+//!   stay exact squared integers until one final square root; there is no floating-point
+//!   accumulation, no hash map, no threading.
+//! - No recursion: labelling is iterative, so 2000×2000 masks are safe.
+//! - Linear time: masks are cut in one pass over the pixels (a run of equal pixels is
+//!   classified once); measures work inside the masks' bounding boxes, on runs rather than
+//!   pixels where they can; joining within `k` pixels costs O(runs · k).
+//! - `std` only.
+
+mod label;
+mod pair;
+
+use label::{Bounds, View, bbox, label, runs_of};
+pub use pair::{Rect, connects, contact, crossings, gap};
+
+#[cfg(test)]
+mod tests;
+
+/// An opaque RGBA8 image: row-major, 4 bytes per pixel; alpha is ignored.
+#[derive(Clone, Copy)]
+pub struct Image<'a> {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Exactly `width * height * 4` bytes, R, G, B, A per pixel, row-major.
+    pub rgba: &'a [u8],
+}
+
+/// A binary mask of an image's size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mask {
+    width: u32,
+    height: u32,
+    bits: Vec<bool>,
+}
+
+impl Mask {
+    /// An all-clear mask.
+    pub fn new(width: u32, height: u32) -> Self {
+        let bits = vec![false; width as usize * height as usize];
+        Self {
+            width,
+            height,
+            bits,
+        }
+    }
+
+    /// A mask whose pixel `(x, y)` is `f(x, y)`.
+    pub fn from_fn(width: u32, height: u32, f: impl Fn(u32, u32) -> bool) -> Self {
+        let f = &f;
+        let bits = (0..height).flat_map(|y| (0..width).map(move |x| f(x, y)));
+        let bits = bits.collect();
+        Self {
+            width,
+            height,
+            bits,
+        }
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// Whether pixel `(x, y)` is set. Panics if it lies outside the mask.
+    pub fn get(&self, x: u32, y: u32) -> bool {
+        self.bits[self.index(x, y)]
+    }
+
+    /// Sets or clears pixel `(x, y)`. Panics if it lies outside the mask.
+    pub fn set(&mut self, x: u32, y: u32, v: bool) {
+        let i = self.index(x, y);
+        self.bits[i] = v;
+    }
+
+    /// The number of set pixels.
+    pub fn count(&self) -> u64 {
+        self.bits.iter().filter(|&&v| v).count() as u64
+    }
+
+    fn index(&self, x: u32, y: u32) -> usize {
+        let (w, h) = (self.width, self.height);
+        assert!(x < w && y < h, "pixel ({x}, {y}) outside a {w}x{h} mask");
+        y as usize * w as usize + x as usize
+    }
+
+    fn dims(&self) -> (usize, usize) {
+        (self.width as usize, self.height as usize)
+    }
+
+    fn view(&self, b: Bounds) -> View<'_> {
+        View { mask: self, b }
+    }
+
+    fn full(&self) -> View<'_> {
+        let (w, h) = self.dims();
+        self.view(Bounds::new(0, 0, w, h))
+    }
+}
+
+/// How one mask is cut out of the image.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MaskRule {
+    /// Pixels whose nearest colour (Euclidean RGB distance) among the background and the
+    /// `Color` rules of the same [`masks`] call is this colour, and within `tolerance` of it.
+    /// The `Color` masks of one call therefore never overlap (a partition; ties go to the
+    /// earlier rule, and the background wins ties against any rule). A pixel nearest to a
+    /// colour but beyond its tolerance goes to no mask. A negative or NaN tolerance selects
+    /// nothing.
+    Color {
+        /// The colour drawn.
+        rgb: [u8; 3],
+        /// Largest Euclidean RGB distance (0–255 channels) still counted.
+        tolerance: f64,
+    },
+    /// Pixels whose largest per-channel difference from the background exceeds `threshold`.
+    Ink {
+        /// Largest per-channel difference still treated as background.
+        threshold: u8,
+    },
+    /// Pixels whose luma (BT.601: `(299 r + 587 g + 114 b + 500) / 1000`, integer division)
+    /// is below `threshold`.
+    Dark {
+        /// Luma below which a pixel is dark.
+        threshold: u8,
+    },
+}
+
+/// Cuts one mask per rule, in rule order, in one pass over the pixels.
+///
+/// Panics if `image.rgba` is not exactly `width * height * 4` bytes long.
+pub fn masks(image: &Image<'_>, background: [u8; 3], rules: &[MaskRule]) -> Vec<Mask> {
+    let n = image.width as usize * image.height as usize;
+    let len = image.rgba.len();
+    assert_eq!(len, n * 4, "RGBA buffer of {len} bytes for {n} pixels");
+    let mut out = vec![Mask::new(image.width, image.height); rules.len()];
+    // Runs of one colour are common (background above all): classify once per run and
+    // fill the run's bits at once.
+    let rgba = image.rgba;
+    let (mut p, mut hits) = (0, Vec::new());
+    while p < n {
+        let q = run_end(rgba, p, n);
+        classify(
+            [rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]],
+            background,
+            rules,
+            &mut hits,
+        );
+        for &i in &hits {
+            out[i].bits[p..q].fill(true);
+        }
+        p = q;
+    }
+    out
+}
+
+/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: four pixels
+/// at a time as one `u128`, then one at a time.
+fn run_end(rgba: &[u8], p: usize, n: usize) -> usize {
+    let one = u32::from_le_bytes(rgba[4 * p..4 * p + 4].try_into().expect("4 bytes"));
+    let four = u128::from(one) * 0x0000_0001_0000_0001_0000_0001_0000_0001;
+    let mut q = p + 1;
+    while q + 4 <= n
+        && u128::from_le_bytes(rgba[4 * q..4 * q + 16].try_into().expect("16 bytes")) == four
+    {
+        q += 4;
+    }
+    while q < n && rgba[4 * q..4 * q + 4] == rgba[4 * p..4 * p + 4] {
+        q += 1;
+    }
+    q
+}
+
+/// Replaces `hits` with the indices of the rules that select colour `c`.
+fn classify(c: [u8; 3], background: [u8; 3], rules: &[MaskRule], hits: &mut Vec<usize>) {
+    let dist = |rgb: [u8; 3]| -> i64 {
+        (0..3)
+            .map(|k| (i64::from(c[k]) - i64::from(rgb[k])).pow(2))
+            .sum()
+    };
+    let (mut nearest, mut claim) = (dist(background), None);
+    hits.clear();
+    for (i, rule) in rules.iter().enumerate() {
+        match *rule {
+            MaskRule::Color { rgb, tolerance } => {
+                let d = dist(rgb);
+                if d < nearest {
+                    (nearest, claim) = (d, ((d as f64).sqrt() <= tolerance).then_some(i));
+                }
+            }
+            MaskRule::Ink { threshold } => {
+                let ink = (0..3).any(|k| c[k].abs_diff(background[k]) > threshold);
+                hits.extend(ink.then_some(i));
+            }
+            MaskRule::Dark { threshold } => {
+                let [r, g, b] = c.map(u32::from);
+                let luma = (299 * r + 587 * g + 114 * b + 500) / 1000;
+                hits.extend((luma < u32::from(threshold)).then_some(i));
+            }
+        }
+    }
+    hits.extend(claim);
+}
+
+/// Connected components (8-connected) with at least `min_area` pixels.
+pub fn components(mask: &Mask, min_area: u64) -> u64 {
+    let runs = runs_of(mask.full(), true);
+    let (ids, n) = label(&runs, true);
+    let mut area = vec![0u64; n];
+    for (run, &id) in runs.runs.iter().zip(&ids) {
+        area[id as usize] += u64::from(run.x1 - run.x0);
+    }
+    area.iter().filter(|&&a| a >= min_area).count() as u64
+}
+
+/// Closed contours: holes of the mask, i.e. connected components (4-connected) of the
+/// complement that do not touch the image border, with at least `min_area` pixels.
+/// N nested square outlines give N; an "O" gives 1; a "C" gives 0; an "8" gives 2.
+pub fn contours(mask: &Mask, min_area: u64) -> u64 {
+    // Clear pixels outside the bounding box reach the border, and so does any clear pixel
+    // on the box's edge, so the box's edge stands in for the image border.
+    let Some(b) = bbox(mask) else { return 0 };
+    let runs = runs_of(mask.view(b), false);
+    let (ids, n) = label(&runs, false);
+    let (mut area, mut open) = (vec![0u64; n], vec![false; n]);
+    for y in 0..b.h() {
+        let span = runs.rows[y]..runs.rows[y + 1];
+        for (run, &id) in runs.runs[span.clone()].iter().zip(&ids[span]) {
+            let id = id as usize;
+            area[id] += u64::from(run.x1 - run.x0);
+            open[id] |= y == 0 || y + 1 == b.h() || run.x0 == 0 || run.x1 as usize == b.w();
+        }
+    }
+    (0..n).filter(|&c| !open[c] && area[c] >= min_area).count() as u64
+}
+
+/// One image row or column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// The row at this y.
+    Row(u32),
+    /// The column at this x.
+    Column(u32),
+}
+
+/// Along one image row or column: the number of maximal runs of set pixels at least
+/// `min_len` long. A line outside the image gives 0.
+pub fn runs(mask: &Mask, line: Line, min_len: u32) -> u64 {
+    let (w, h) = mask.dims();
+    let cells: Box<dyn Iterator<Item = &bool>> = match line {
+        Line::Row(y) if (y as usize) < h => Box::new(mask.full().row(y as usize).iter()),
+        Line::Column(x) if (x as usize) < w => {
+            Box::new(mask.bits.iter().skip(x as usize).step_by(w))
+        }
+        _ => return 0,
+    };
+    let (mut count, mut len) = (0, 0u64);
+    for &v in cells.chain([&false]) {
+        count += u64::from(!v && len > 0 && len >= u64::from(min_len));
+        len = if v { len + 1 } else { 0 };
+    }
+    count
+}

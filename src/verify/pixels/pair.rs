@@ -1,0 +1,204 @@
+//! Measures of two masks (gap, contact, crossings) and of masks between two regions
+//! (connects), on the runs and labels of `label`.
+
+use super::Mask;
+use super::label::{Bounds, View, bbox, each_label, join_label, runs_of, same_size};
+
+/// Smallest number of clear pixels between two masks.
+///
+/// With `d` the smallest Euclidean distance between the centres of a pixel of `a` and a
+/// pixel of `b`: 0 when `d <= √2` (the masks overlap or touch, 4- or 8-adjacent), otherwise
+/// `d - 1` (so one clear pixel between, axis-aligned, gives 1; diagonally, `2√2 - 1`). The
+/// result is therefore 0 or at least 1. `None` when either mask is empty. Exact: the
+/// squared distance is an integer found with Meijster's separable Euclidean distance
+/// transform of `b` over the masks' joint bounding box. Panics if the sizes differ.
+pub fn gap(a: &Mask, b: &Mask) -> Option<f64> {
+    same_size(a, b);
+    let window = bbox(a)?.union(bbox(b)?);
+    let d = min_dist_sq(a.view(window), b.view(window));
+    Some(if d <= 2 { 0.0 } else { (d as f64).sqrt() - 1.0 })
+}
+
+/// Smallest squared distance from a set pixel of `a` to a set pixel of `b` (same window,
+/// `b` not empty). Phase 1: per column, the distance `g` to the nearest pixel of `b`.
+fn min_dist_sq(a: View<'_>, b: View<'_>) -> i64 {
+    let (w, h) = (b.w(), b.h());
+    let far = (w + h) as u32; // beyond any distance inside the window
+    let mut g = vec![far; w * h];
+    for y in 0..h {
+        for (x, &set) in b.row(y).iter().enumerate() {
+            let above = if y > 0 { g[(y - 1) * w + x] + 1 } else { far };
+            g[y * w + x] = if set { 0 } else { above.min(far) };
+        }
+    }
+    for i in (0..w * h.saturating_sub(1)).rev() {
+        g[i] = g[i].min(g[i + w] + 1);
+    }
+    let (mut s, mut t) = (vec![0usize; w], vec![0usize; w]);
+    let mut best = i64::MAX;
+    for y in 0..h {
+        if best > 0 && a.row(y).contains(&true) {
+            let row = &g[y * w..(y + 1) * w];
+            best = best.min(row_min(row, a.row(y), &mut s, &mut t));
+        }
+    }
+    best
+}
+
+/// Phase 2 of Meijster et al. for one row: the lower envelope of the parabolas
+/// `(x - i)² + g[i]²`, evaluated at the `x` where `a[x]` is set; returns the smallest value.
+/// `s`/`t` are scratch of the row's length (envelope sites and their start columns).
+fn row_min(g: &[u32], a: &[bool], s: &mut [usize], t: &mut [usize]) -> i64 {
+    let m = g.len();
+    let f = |x: usize, i: usize| (x as i64 - i as i64).pow(2) + i64::from(g[i]).pow(2);
+    let sep = |i: usize, u: usize| {
+        let num = (u * u) as i64 - (i * i) as i64 + i64::from(g[u]).pow(2) - i64::from(g[i]).pow(2);
+        num.div_euclid(2 * (u - i) as i64)
+    };
+    let mut q: isize = 0;
+    (s[0], t[0]) = (0, 0);
+    for u in 1..m {
+        while q >= 0 && f(t[q as usize], s[q as usize]) > f(t[q as usize], u) {
+            q -= 1;
+        }
+        if q < 0 {
+            (q, s[0]) = (0, u);
+        } else {
+            let start = 1 + sep(s[q as usize], u);
+            if start < m as i64 {
+                q += 1;
+                (s[q as usize], t[q as usize]) = (u, start as usize);
+            }
+        }
+    }
+    let mut best = i64::MAX;
+    for u in (0..m).rev() {
+        if a[u] {
+            best = best.min(f(u, s[q as usize]));
+        }
+        if q > 0 && u == t[q as usize] {
+            q -= 1;
+        }
+    }
+    best
+}
+
+/// Contact length: the number of pixels of `a` with a 4-neighbour in `b`. A pixel in both
+/// masks counts only through a neighbour in `b`. Panics if the sizes differ.
+pub fn contact(a: &Mask, b: &Mask) -> u64 {
+    same_size(a, b);
+    let (w, h) = a.dims();
+    let window = bbox(a)
+        .zip(bbox(b))
+        .and_then(|(ba, bb)| ba.intersect(bb.grow(1, w, h)));
+    let Some(r) = window else { return 0 };
+    let near = |i: usize, x: usize, y: usize| {
+        (x > 0 && b.bits[i - 1])
+            || (x + 1 < w && b.bits[i + 1])
+            || (y > 0 && b.bits[i - w])
+            || (y + 1 < h && b.bits[i + w])
+    };
+    let pixels = (r.y0..r.y1).flat_map(|y| (r.x0..r.x1).map(move |x| (x, y)));
+    pixels
+        .filter(|&(x, y)| a.bits[y * w + x] && near(y * w + x, x, y))
+        .count() as u64
+}
+
+/// Crossings of two masks: the number of contact regions.
+///
+/// The contact set is every pixel of `a` with an 8-neighbour in `b`, every pixel of `b`
+/// with an 8-neighbour in `a`, and every pixel in both. Two contact pixels are in one
+/// region exactly when a chain of contact pixels links them in which consecutive pixels
+/// are at Chebyshev distance at most `k = max(1, floor(join))` (NaN counts as 0); `k = 1`
+/// is plain 8-connectivity. Pass about the stroke width plus 2 so that a crossing where
+/// the line drawn on top splits the other into two contact strips counts once. Masks that
+/// merely touch (8-adjacent) have contact, so touching counts as one crossing; one clear
+/// pixel between them gives none. Panics if the sizes differ.
+pub fn crossings(a: &Mask, b: &Mask, join: f64) -> u64 {
+    same_size(a, b);
+    let (w, h) = a.dims();
+    // Contact pixels and their 8-neighbours in the other mask all lie in this window.
+    let window = bbox(a).zip(bbox(b));
+    let window = window.and_then(|(ba, bb)| ba.grow(1, w, h).intersect(bb.grow(1, w, h)));
+    let Some(r) = window else { return 0 };
+    let (va, vb) = (a.view(r), b.view(r));
+    let mut touching = Mask::new(r.w() as u32, r.h() as u32);
+    mark_touching(va, vb, &mut touching);
+    mark_touching(vb, va, &mut touching);
+    join_label(touching.full(), join).2 as u64
+}
+
+/// Sets in `out` every pixel of `from` with an 8-neighbour (or itself) in `other`; visits
+/// only the runs of `from`, so the cost follows the drawn pixels, not the window.
+fn mark_touching(from: View<'_>, other: View<'_>, out: &mut Mask) {
+    let (w, h) = (from.w(), from.h());
+    let runs = runs_of(from, true);
+    for y in 0..h {
+        let (lo, hi) = (y.saturating_sub(1), (y + 1).min(h - 1));
+        for run in &runs.runs[runs.rows[y]..runs.rows[y + 1]] {
+            for x in run.x0 as usize..run.x1 as usize {
+                let (x0, x1) = (x.saturating_sub(1), (x + 1).min(w - 1));
+                let near = (lo..=hi).any(|yy| other.row(yy)[x0..=x1].iter().any(|&v| v));
+                if near {
+                    out.bits[y * w + x] = true;
+                }
+            }
+        }
+    }
+}
+
+/// An axis-aligned pixel rectangle, inclusive of `x0, y0` and exclusive of `x1, y1`,
+/// clipped to the image when used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rect {
+    /// Left edge (inclusive).
+    pub x0: i64,
+    /// Top edge (inclusive).
+    pub y0: i64,
+    /// Right edge (exclusive).
+    pub x1: i64,
+    /// Bottom edge (exclusive).
+    pub y1: i64,
+}
+
+impl Rect {
+    fn clip(self, w: usize, h: usize) -> Bounds {
+        let (cx, cy) = (
+            |v: i64| v.clamp(0, w as i64) as usize,
+            |v: i64| v.clamp(0, h as i64) as usize,
+        );
+        Bounds::new(cx(self.x0), cy(self.y0), cx(self.x1), cy(self.y1))
+    }
+}
+
+/// How many of `masks` connect two regions: a mask counts when one of its components has
+/// set pixels inside both `from` and `to`. Components are joined as in [`crossings`]: two
+/// set pixels are in one component exactly when a chain of set pixels links them with
+/// consecutive pixels at Chebyshev distance at most `k = max(1, floor(join))`, so a path
+/// cut by another line drawn over it stays one when the cut is narrower than `k`.
+/// Panics if a mask's size differs from the first one's.
+pub fn connects(masks: &[&Mask], from: Rect, to: Rect, join: f64) -> u64 {
+    if let Some(first) = masks.first() {
+        masks.iter().for_each(|m| same_size(first, m));
+    }
+    masks
+        .iter()
+        .filter(|m| connects_one(m, from, to, join))
+        .count() as u64
+}
+
+fn connects_one(mask: &Mask, from: Rect, to: Rect, join: f64) -> bool {
+    let (w, h) = mask.dims();
+    let Some(b) = bbox(mask) else { return false };
+    let inside = |r: Rect| Some(r.clip(w, h).intersect(b)?.shift(b));
+    let (Some(f), Some(t)) = (inside(from), inside(to)) else {
+        return false;
+    };
+    let view = mask.view(b);
+    let (runs, ids, n) = join_label(view, join);
+    let mut seen = vec![false; n];
+    each_label(view, f, &runs, &ids, |id| seen[id] = true);
+    let mut hit = false;
+    each_label(view, t, &runs, &ids, |id| hit |= seen[id]);
+    hit
+}
