@@ -212,3 +212,41 @@ fn without_redraws_samples_inside_a_margin_are_reported() {
         "apart by at least 3 clear pixels, or overlapping by a pixel"
     );
 }
+
+#[test]
+fn no_verify_skips_the_report_but_not_where_it_would_change_samples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dots");
+    let o = build(DOTS, &out, &["--no-verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!out.join("verification.json").exists());
+    let gaps = tmp.path().join("gaps");
+    let o = build(GAPS, &gaps, &["--no-verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("error[verify-required]"), "{}", text(&o));
+    assert!(!gaps.exists());
+}
+
+#[test]
+fn a_merge_of_shards_reports_what_the_single_build_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    assert_eq!(build(GAPS, &whole, &[]).status.code(), Some(0));
+    let mut dirs = Vec::new();
+    for i in 0..3 {
+        let dir = tmp.path().join(format!("s{i}"));
+        let shard = format!("{i}/3");
+        let o = build(GAPS, &dir, &["--shard", &shard]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        dirs.push(dir);
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge", GAPS, "--out", merged.to_str().unwrap()];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    let o = blindspot(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for f in ["verification.json", "manifest.json", "README.md"] {
+        let (a, b) = (std::fs::read(whole.join(f)), std::fs::read(merged.join(f)));
+        assert_eq!(a.unwrap(), b.unwrap(), "{f} differs after the merge");
+    }
+}

@@ -154,7 +154,7 @@ fn rows_once(spec: &TaskSpec, n: u64) -> f64 {
         let mut composer = Composer::new(spec);
         for i in 0..n {
             let (rows, _) =
-                pipeline::sample_rows(&mut composer, &renderer, &planner.plan(i), &timings)
+                pipeline::sample_rows(&mut composer, &renderer, &planner.plan(i), &timings, true)
                     .unwrap_or_else(|e| die(&spec.name, e));
             tally.add_all(&rows).expect("tally");
             shards.write(&rows).unwrap_or_else(|e| die(&spec.name, e));

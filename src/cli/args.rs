@@ -171,6 +171,10 @@ pub struct BuildArgs {
     /// Print the time spent per stage (expand, scene, svg, raster, verify, encode, write).
     #[arg(long)]
     pub timings: bool,
+    /// Skip the `verify:` checks (no verification.json): faster for large training sets.
+    /// Refused for a task whose margins redraw random samples.
+    #[arg(long)]
+    pub no_verify: bool,
     #[command(flatten)]
     pub release: ReleaseArgs,
 }

@@ -116,6 +116,7 @@ fn build(args: &BuildArgs) -> Result<(), Failure> {
         slice,
         progress: !args.quiet,
         timings: args.timings,
+        verify: !args.no_verify,
         ..release_options(&args.release, &release, slice)
     };
     let report = crate::pipeline::build_release(&release, &opts)?;

@@ -118,7 +118,17 @@ pub fn merge(
         let verdicts: Vec<PathBuf> = (slices.iter())
             .map(|(dir, _)| dir.join(super::verdicts::slice_file(&t.task_id)))
             .collect();
-        reports.extend(super::verdicts::task_report(t, &verdicts)?);
+        match verdicts.iter().filter(|f| f.is_file()).count() {
+            0 => {} // built with --no-verify (or no `verify:`)
+            n if n == verdicts.len() => reports.extend(super::verdicts::task_report(t, &verdicts)?),
+            _ => {
+                let msg = format!(
+                    "some shards of `{}` were built with --no-verify and some without; rebuild them alike",
+                    t.task_id
+                );
+                return Err(Failure::Io(msg));
+            }
+        }
         let pieces: Vec<Piece> = slices
             .iter()
             .flat_map(|(dir, r)| {

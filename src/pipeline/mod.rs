@@ -47,7 +47,7 @@ use crate::spec::locate::locate_path;
 use crate::timings::{Stage, Timings};
 use crate::verify::report::Report;
 
-pub use sample::{render_png, sample_rows};
+pub use sample::{check_skippable, render_png, sample_rows};
 pub use slice::Slice;
 pub(crate) use staging::{Scratch, Staging};
 
@@ -85,6 +85,8 @@ pub struct BuildOptions {
     pub timings: bool,
     /// Publish even when a label disagrees with its pixels (the report lists them).
     pub accept_disagreements: bool,
+    /// Judge every sample against its task's `verify:` section (off: `--no-verify`, no report).
+    pub verify: bool,
 }
 
 impl Default for BuildOptions {
@@ -98,6 +100,7 @@ impl Default for BuildOptions {
             progress: false,
             timings: false,
             accept_disagreements: false,
+            verify: true,
         }
     }
 }
@@ -139,6 +142,9 @@ pub fn build(spec: &TaskSpec, opts: &BuildOptions) -> Result<BuildReport, Failur
 pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
     check_size(rel)?;
+    if !opts.verify {
+        rel.tasks.iter().try_for_each(|t| check_skippable(t))?;
+    }
     let slice = opts.slice;
     let images: u64 = rel
         .tasks
@@ -157,7 +163,7 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
     let planners = feedback
         .timings
         .time(Stage::Expand, || planners(rel, slice))?;
-    let build_json = spool::Identity::of(rel).to_json(slice);
+    let build_json = spool::Identity::of(rel).to_json(slice, opts.verify);
     let spool = spool::Spool::open(&opts.out_dir, &build_json)?;
     let (jobs, done) = jobs(rel, slice, &spool);
     feedback.progress.inc(done.iter().map(|&(_, n)| n).sum());
@@ -167,6 +173,7 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
         renderer: &Renderer::new(),
         spool: &spool,
         feedback: &feedback,
+        verify: opts.verify,
     };
     let workers = threads(opts.threads);
     if let Err(e) = work.run(&jobs, workers) {
@@ -258,6 +265,9 @@ fn publish(
         let verdicts: Vec<PathBuf> = (opts.slice.chunks(t.images()))
             .map(|c| spool.verdicts_path(&t.task_id, c))
             .collect();
+        if !opts.verify {
+            continue;
+        }
         reports.extend(verdicts::task_report(t, &verdicts)?);
         if !opts.slice.is_whole() {
             verdicts::copy_for_slice(t, &verdicts, staging.path())?;

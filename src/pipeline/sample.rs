@@ -17,12 +17,14 @@ use crate::verify::pixels::Image;
 use crate::verify::report::Checked;
 
 /// Composes, renders, verifies and encodes one planned sample into its rows, timing each
-/// stage; the verdict comes back when the spec declares `verify:`.
+/// stage; the verdict comes back when the spec declares `verify:` and `verify` is on (off,
+/// no sample is judged, which [`check_skippable`] allows only where it changes no sample).
 pub fn sample_rows(
     composer: &mut Composer<'_>,
     renderer: &Renderer,
     plan: &SamplePlan,
     timings: &Timings,
+    verify: bool,
 ) -> Result<(Vec<Row>, Option<Checked>), Failure> {
     let spec = composer.spec();
     let render_err = |e: render::RenderError| Failure::Io(format!("sample {}: {e}", plan.index));
@@ -37,7 +39,10 @@ pub fn sample_rows(
         let pixmap = timings
             .time(Stage::Raster, || renderer.rasterize(&svg))
             .map_err(render_err)?;
-        let checked = timings.time(Stage::Verify, || judge(spec, &sample, &pixmap, redraws))?;
+        let checked = match verify {
+            true => timings.time(Stage::Verify, || judge(spec, &sample, &pixmap, redraws))?,
+            false => None,
+        };
         let inside = checked
             .as_ref()
             .is_some_and(|c| !c.verdict.inside.is_empty());
@@ -56,6 +61,26 @@ pub fn sample_rows(
             .map_err(render_err)?;
         return Ok((rows_of(spec, &sample, png, image_sha256), checked));
     }
+}
+
+/// Refuses to skip verification for a task whose margins redraw random samples: skipping
+/// would keep other samples than the verified build.
+pub fn check_skippable(spec: &TaskSpec) -> Result<(), Failure> {
+    let redraws = spec
+        .verify
+        .as_ref()
+        .is_some_and(|v| v.redraws > 0 && !v.margins.is_empty());
+    if !redraws || !crate::compose::DrawSplit::of(spec).random {
+        return Ok(());
+    }
+    let d = crate::diag::Diagnostic::error(
+        "verify-required",
+        format!("`{}` redraws random samples inside its margins, so --no-verify would change its samples", spec.task_id),
+    )
+    .in_file(spec.source.file.clone())
+    .at("verify.margins")
+    .hint("build without --no-verify, or set `verify.redraws: 0` to only report margins");
+    Err(Failure::Spec(vec![d]))
 }
 
 /// The sample's verdict, when the spec declares `verify:`.

@@ -82,9 +82,10 @@ impl Identity {
 
 impl Identity {
     /// `build.json` of a spool: the identity and the slice being built.
-    pub fn to_json(&self, slice: super::Slice) -> String {
+    pub fn to_json(&self, slice: super::Slice, verify: bool) -> String {
         let mut v = serde_json::to_value(self).expect("identity serialises");
         v["slice"] = serde_json::Value::String(slice.to_string());
+        v["verify"] = serde_json::Value::Bool(verify);
         let mut text = serde_json::to_string_pretty(&v).expect("value serialises");
         text.push('\n');
         text

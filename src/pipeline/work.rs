@@ -47,6 +47,8 @@ pub struct Work<'a> {
     pub spool: &'a Spool,
     /// Progress and stage timings.
     pub feedback: &'a Feedback,
+    /// Judge samples against `verify:` (off: `--no-verify`).
+    pub verify: bool,
 }
 
 impl Work<'_> {
@@ -91,7 +93,8 @@ impl Work<'_> {
         let mut verdicts = Vec::new();
         for index in chunk_samples(job.chunk, spec.images()) {
             let plan = planner.plan(index);
-            let (rows, checked) = sample_rows(&mut composer, self.renderer, &plan, timings)?;
+            let (rows, checked) =
+                sample_rows(&mut composer, self.renderer, &plan, timings, self.verify)?;
             verdicts.extend(checked);
             timings.time(Stage::Write, || {
                 facts.write(&rows)?;
