@@ -6,10 +6,12 @@
 //! Labels and re-derived answers are compared in the prompt's answer format's canonical
 //! form, the way the scorer compares a reply with the truth.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::pixels::{self, Image, Line, Mask, MaskRule, Rect};
+use super::pixels::{self, Image, Joined, Line, Mask, MaskRule, Rect};
 use super::types::{MaskRuleSpec, MeasureKind, MeasureSpec, VerifySpec};
 use crate::compose::ComposeError;
 use crate::compose::eval::{Evaluator, Layer};
@@ -71,11 +73,25 @@ pub fn judge(
         Some(p) => colour(&mut ev, p, values, "verify.background")?,
         None => scene_background,
     };
-    let masks = cut_masks(&mut ev, v, values, background, image)?;
+    let rules = mask_rules(&mut ev, v, values)?;
+    let Rgb(r, g, b) = background;
+    let background = [r, g, b];
+    // Masks only scanned along lines (`runs`) are never cut in full.
+    let full: Vec<bool> = (0..rules.len())
+        .map(|i| (v.measures.iter()).any(|m| m.kind != MeasureKind::Runs && m.masks.contains(&i)))
+        .collect();
+    let masks = pixels::masks_for(image, background, &rules, &full);
+    let mut pixels = Pixels {
+        image,
+        background,
+        rules: &rules,
+        masks: &masks,
+        joined: BTreeMap::new(),
+    };
     let mut scope = values.clone();
     let mut verdict = Verdict::default();
     for m in &v.measures {
-        let value = measure(&mut ev, m, &masks, values)?;
+        let value = measure(&mut ev, m, &mut pixels, values)?;
         verdict.measures.insert(m.name.clone(), json(&value));
         scope.insert(m.name.clone(), value);
     }
@@ -130,13 +146,29 @@ fn colour(
     }
 }
 
-fn cut_masks(
+/// One image's pixels, its masks, and the joined labels measures have asked for so far.
+struct Pixels<'a> {
+    image: &'a Image<'a>,
+    background: [u8; 3],
+    rules: &'a [MaskRule],
+    masks: &'a [Mask],
+    /// Labels by (mask, join) — `connects` over the same masks asks once per mask.
+    joined: BTreeMap<(usize, u64), Joined<'a>>,
+}
+
+impl<'a> Pixels<'a> {
+    fn joined(&mut self, mask: usize, join: f64) -> &Joined<'a> {
+        let masks = self.masks;
+        (self.joined.entry((mask, join.to_bits())))
+            .or_insert_with(|| Joined::new(&masks[mask], join))
+    }
+}
+
+fn mask_rules(
     ev: &mut Evaluator<'_>,
     v: &VerifySpec,
     values: &IndexMap<String, Value>,
-    background: Rgb,
-    image: &Image<'_>,
-) -> Result<Vec<Mask>, ComposeError> {
+) -> Result<Vec<MaskRule>, ComposeError> {
     let mut rules = Vec::with_capacity(v.masks.len());
     for m in &v.masks {
         rules.push(match &m.rule {
@@ -152,17 +184,17 @@ fn cut_masks(
             MaskRuleSpec::Dark(t) => MaskRule::Dark { threshold: *t },
         });
     }
-    let Rgb(r, g, b) = background;
-    Ok(pixels::masks(image, [r, g, b], &rules))
+    Ok(rules)
 }
 
 fn measure(
     ev: &mut Evaluator<'_>,
     m: &MeasureSpec,
-    masks: &[Mask],
+    px: &mut Pixels<'_>,
     values: &IndexMap<String, Value>,
 ) -> Result<Value, ComposeError> {
     let mut opts = Options { ev, m, values };
+    let masks = px.masks;
     let first = &masks[m.masks[0]];
     let second = || &masks[m.masks[1]];
     let count = |n: u64| Value::Int(n.min(i64::MAX as u64) as i64);
@@ -171,7 +203,11 @@ fn measure(
         MeasureKind::Contours => count(pixels::contours(first, opts.count("min_area", 1)?)),
         MeasureKind::Runs => {
             let min_len = opts.count("min_len", 1)?.min(u64::from(u32::MAX)) as u32;
-            count(pixels::runs(first, opts.line()?, min_len))
+            let line = opts.line()?;
+            let (image, bg, rules) = (px.image, px.background, px.rules);
+            count(pixels::runs_on_line(
+                image, bg, rules, m.masks[0], line, min_len,
+            ))
         }
         MeasureKind::Gap => match pixels::gap(first, second()) {
             Some(g) => Value::Float(g),
@@ -180,9 +216,9 @@ fn measure(
         MeasureKind::Contact => count(pixels::contact(first, second())),
         MeasureKind::Crossings => count(pixels::crossings(first, second(), opts.num("join", 1.0)?)),
         MeasureKind::Connects => {
-            let chosen: Vec<&Mask> = m.masks.iter().map(|&i| &masks[i]).collect();
-            let (from, to) = (opts.rect("from")?, opts.rect("to")?);
-            count(pixels::connects(&chosen, from, to, opts.num("join", 1.0)?))
+            let (from, to, join) = (opts.rect("from")?, opts.rect("to")?, opts.num("join", 1.0)?);
+            let hits = (m.masks.iter()).filter(|&&i| px.joined(i, join).connects(from, to));
+            count(hits.count() as u64)
         }
     })
 }

@@ -24,7 +24,7 @@ mod label;
 mod pair;
 
 use label::{Bounds, View, bbox, label, runs_of};
-pub use pair::{Rect, connects, contact, crossings, gap};
+pub use pair::{Joined, Rect, connects, contact, crossings, gap};
 
 #[cfg(test)]
 mod tests;
@@ -149,10 +149,24 @@ pub enum MaskRule {
 ///
 /// Panics if `image.rgba` is not exactly `width * height * 4` bytes long.
 pub fn masks(image: &Image<'_>, background: [u8; 3], rules: &[MaskRule]) -> Vec<Mask> {
+    masks_for(image, background, rules, &vec![true; rules.len()])
+}
+
+/// Like [`masks`], but cuts only the masks whose `wanted` flag is set (every rule still
+/// takes part in the colour partition); the others come back empty.
+pub fn masks_for(
+    image: &Image<'_>,
+    background: [u8; 3],
+    rules: &[MaskRule],
+    wanted: &[bool],
+) -> Vec<Mask> {
     let n = image.width as usize * image.height as usize;
     let len = image.rgba.len();
     assert_eq!(len, n * 4, "RGBA buffer of {len} bytes for {n} pixels");
     let mut out = vec![Mask::new(image.width, image.height); rules.len()];
+    if !wanted.iter().any(|&w| w) {
+        return out;
+    }
     // Runs of one colour are common (background above all): classify once per run and
     // fill the run's bits at once.
     let rgba = image.rgba;
@@ -165,7 +179,7 @@ pub fn masks(image: &Image<'_>, background: [u8; 3], rules: &[MaskRule]) -> Vec<
             rules,
             &mut hits,
         );
-        for &i in &hits {
+        for &i in hits.iter().filter(|&&i| wanted[i]) {
             out[i].bits[p..q].fill(true);
         }
         p = q;
@@ -273,8 +287,38 @@ pub fn runs(mask: &Mask, line: Line, min_len: u32) -> u64 {
         }
         _ => return 0,
     };
+    count_runs(cells.copied(), min_len)
+}
+
+/// [`runs`] of the mask `masks(image, background, rules)[rule]` would give, computed from
+/// the pixels on the line alone (no mask is cut).
+pub fn runs_on_line(
+    image: &Image<'_>,
+    background: [u8; 3],
+    rules: &[MaskRule],
+    rule: usize,
+    line: Line,
+    min_len: u32,
+) -> u64 {
+    let (w, h) = (image.width as usize, image.height as usize);
+    let pixels: Vec<usize> = match line {
+        Line::Row(y) if (y as usize) < h => (0..w).map(|x| y as usize * w + x).collect(),
+        Line::Column(x) if (x as usize) < w => (0..h).map(|y| y * w + x as usize).collect(),
+        _ => return 0,
+    };
+    let mut hits = Vec::new();
+    let cells = pixels.into_iter().map(|p| {
+        let px = &image.rgba[4 * p..4 * p + 3];
+        classify([px[0], px[1], px[2]], background, rules, &mut hits);
+        hits.contains(&rule)
+    });
+    count_runs(cells, min_len)
+}
+
+/// Maximal runs of `true` at least `min_len` long.
+fn count_runs(cells: impl Iterator<Item = bool>, min_len: u32) -> u64 {
     let (mut count, mut len) = (0, 0u64);
-    for &v in cells.chain([&false]) {
+    for v in cells.chain([false]) {
         count += u64::from(!v && len > 0 && len >= u64::from(min_len));
         len = if v { len + 1 } else { 0 };
     }

@@ -2,7 +2,7 @@
 //! (connects), on the runs and labels of `label`.
 
 use super::Mask;
-use super::label::{Bounds, View, bbox, each_label, join_label, runs_of, same_size};
+use super::label::{Bounds, Runs, View, bbox, each_label, join_label, runs_of, same_size};
 
 /// Smallest number of clear pixels between two masks.
 ///
@@ -183,22 +183,43 @@ pub fn connects(masks: &[&Mask], from: Rect, to: Rect, join: f64) -> u64 {
     }
     masks
         .iter()
-        .filter(|m| connects_one(m, from, to, join))
+        .filter(|m| Joined::new(m, join).connects(from, to))
         .count() as u64
 }
 
-fn connects_one(mask: &Mask, from: Rect, to: Rect, join: f64) -> bool {
-    let (w, h) = mask.dims();
-    let Some(b) = bbox(mask) else { return false };
-    let inside = |r: Rect| Some(r.clip(w, h).intersect(b)?.shift(b));
-    let (Some(f), Some(t)) = (inside(from), inside(to)) else {
-        return false;
-    };
-    let view = mask.view(b);
-    let (runs, ids, n) = join_label(view, join);
-    let mut seen = vec![false; n];
-    each_label(view, f, &runs, &ids, |id| seen[id] = true);
-    let mut hit = false;
-    each_label(view, t, &runs, &ids, |id| hit |= seen[id]);
-    hit
+/// A mask's components with pieces within `join` pixels merged (the rule of [`connects`]),
+/// labelled once so that several region pairs can be asked about.
+pub struct Joined<'m> {
+    mask: &'m Mask,
+    /// Bounding box of the mask and, inside it, the runs, their ids and the id count.
+    labels: Option<(Bounds, Runs, Vec<u32>, usize)>,
+}
+
+impl<'m> Joined<'m> {
+    /// Labels `mask` with pieces within `join` pixels joined.
+    pub fn new(mask: &'m Mask, join: f64) -> Self {
+        let labels = bbox(mask).map(|b| {
+            let (runs, ids, n) = join_label(mask.view(b), join);
+            (b, runs, ids, n)
+        });
+        Self { mask, labels }
+    }
+
+    /// Whether one component has pixels inside both regions.
+    pub fn connects(&self, from: Rect, to: Rect) -> bool {
+        let (w, h) = self.mask.dims();
+        let Some((b, runs, ids, n)) = &self.labels else {
+            return false;
+        };
+        let inside = |r: Rect| Some(r.clip(w, h).intersect(*b)?.shift(*b));
+        let (Some(f), Some(t)) = (inside(from), inside(to)) else {
+            return false;
+        };
+        let view = self.mask.view(*b);
+        let mut seen = vec![false; *n];
+        each_label(view, f, runs, ids, |id| seen[id] = true);
+        let mut hit = false;
+        each_label(view, t, runs, ids, |id| hit |= seen[id]);
+        hit
+    }
 }

@@ -645,3 +645,65 @@ fn timing_report() {
         }
     }
 }
+
+#[test]
+fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
+    let (w, h) = (37u32, 23u32);
+    let mut seed = 12345u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as u8
+    };
+    let palette = [
+        [255, 255, 255],
+        [0, 0, 255],
+        [255, 0, 0],
+        [20, 20, 20],
+        [128, 128, 255],
+    ];
+    let rgba: Vec<u8> = (0..w * h)
+        .flat_map(|_| {
+            let c = palette[next() as usize % palette.len()];
+            [c[0], c[1], c[2], 255]
+        })
+        .collect();
+    let image = Image {
+        width: w,
+        height: h,
+        rgba: &rgba,
+    };
+    let rules = [
+        MaskRule::Color {
+            rgb: [0, 0, 255],
+            tolerance: 100.0,
+        },
+        MaskRule::Color {
+            rgb: [255, 0, 0],
+            tolerance: 442.0,
+        },
+        MaskRule::Ink { threshold: 40 },
+        MaskRule::Dark { threshold: 128 },
+    ];
+    let cut = masks(&image, [255, 255, 255], &rules);
+    let lines = (0..h + 2)
+        .map(Line::Row)
+        .chain((0..w + 2).map(Line::Column));
+    for line in lines {
+        for (i, m) in cut.iter().enumerate() {
+            for min_len in [1, 2] {
+                let direct = runs_on_line(&image, [255, 255, 255], &rules, i, line, min_len);
+                assert_eq!(direct, runs(m, line, min_len), "rule {i} {line:?}");
+            }
+        }
+    }
+    let only = masks_for(
+        &image,
+        [255, 255, 255],
+        &rules,
+        &[false, true, false, false],
+    );
+    assert_eq!(only[1], cut[1], "a wanted mask is cut in full");
+    assert_eq!(only[0].count(), 0, "an unwanted one is left empty");
+}
