@@ -68,7 +68,7 @@ pub fn validate(raw: RawTaskSpec, src: Source, limits: &Limits) -> DiagResult<Ta
     let raw_sampling = sampling.unwrap_or_default();
     let mut sampling = resolve_sampling(&mut ck, raw_sampling.clone(), &axes);
     let vars = named(&mut ck, &vars, "vars", &mut known, true);
-    let constraints = resolve_constraints(&mut ck, &constraints, &known);
+    let constraints = resolve_constraints(&mut ck, &constraints, &known, "constraints", true);
     resolve_quota(&mut ck, &raw_sampling, &known, &mut sampling);
     let scene = scene::scene(&mut ck, &scene, &known);
     let answers = named(&mut ck, &answers, "answers", &mut known, true);
@@ -309,22 +309,23 @@ fn resolve_quota(
     }
 }
 
+/// Resolves a list of conditions (`constraints`, `verify.margins`) at spec path `section`.
 fn resolve_constraints(
     ck: &mut Checker<'_>,
     raw: &[RawConstraint],
     known: &IndexSet<String>,
+    section: &str,
+    allow_random: bool,
 ) -> Vec<Constraint> {
     let mut out = Vec::new();
     for (i, c) in raw.iter().enumerate() {
         let (text, message, path) = match c {
-            RawConstraint::Expr(e) => (e, None, format!("constraints[{i}]")),
-            RawConstraint::WithMessage { expr, message } => (
-                expr,
-                Some(message.clone()),
-                format!("constraints[{i}].expr"),
-            ),
+            RawConstraint::Expr(e) => (e, None, format!("{section}[{i}]")),
+            RawConstraint::WithMessage { expr, message } => {
+                (expr, Some(message.clone()), format!("{section}[{i}].expr"))
+            }
         };
-        if let Some((expr, _)) = ck.expr(text, &path, known, true) {
+        if let Some((expr, _)) = ck.expr(text, &path, known, allow_random) {
             out.push(Constraint {
                 expr,
                 message,

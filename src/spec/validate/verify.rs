@@ -9,9 +9,8 @@ use indexmap::{IndexMap, IndexSet};
 
 use super::check::Checker;
 use super::meta;
-use crate::spec::raw::RawConstraint;
 use crate::spec::raw_verify::{RawMask, RawMeasure, RawVerify};
-use crate::spec::types::{Constraint, Param, PromptSpec};
+use crate::spec::types::{Param, PromptSpec};
 use crate::verify::types::{
     CheckSpec, DEFAULT_REDRAWS, MaskRuleSpec, MaskSpec, MeasureKind, MeasureSpec, VerifySpec,
 };
@@ -38,7 +37,7 @@ pub fn verify(
     let mut scope = known.clone();
     let measures = measures(ck, &raw.measures, &declared, &mut scope);
     let checks = checks(ck, &raw.checks, &scope, answers, prompts);
-    let margins = margins(ck, &raw.margins, &scope);
+    let margins = super::resolve_constraints(ck, &raw.margins, &scope, "verify.margins", false);
     (ck.diags.len() == errors).then(|| VerifySpec {
         background,
         masks,
@@ -355,30 +354,4 @@ fn covered_prompts(key: &str, answers: &[String], prompts: &[PromptSpec]) -> Vec
         .filter(|(_, p)| matches!(&p.answer, Param::Expr(e, _) if e.source().trim() == key))
         .map(|(i, _)| i)
         .collect()
-}
-
-fn margins(
-    ck: &mut Checker<'_>,
-    raw: &[RawConstraint],
-    scope: &IndexSet<String>,
-) -> Vec<Constraint> {
-    let mut out = Vec::new();
-    for (i, c) in raw.iter().enumerate() {
-        let (text, message, path) = match c {
-            RawConstraint::Expr(e) => (e, None, format!("verify.margins[{i}]")),
-            RawConstraint::WithMessage { expr, message } => (
-                expr,
-                Some(message.clone()),
-                format!("verify.margins[{i}].expr"),
-            ),
-        };
-        if let Some((expr, _)) = ck.expr(text, &path, scope, false) {
-            out.push(Constraint {
-                expr,
-                message,
-                path,
-            });
-        }
-    }
-    out
 }

@@ -1,0 +1,126 @@
+//! Line scans against cut masks, and the (ignored) timing report.
+
+use super::super::*;
+use super::support::*;
+
+/// A scene for timing: 12 parallel blue lines left to right, 12 red rings between them on
+/// the left, a green vertical line on top cutting every blue line.
+fn timing_scene(size: u32) -> Canvas {
+    let s = f64::from(size);
+    let mut c = Canvas::new(size, size);
+    for i in 0..12 {
+        let t = 0.05 + 0.075 * f64::from(i);
+        c.paint(
+            RED,
+            ring(s * 0.3, s * (t + 0.045), s * 0.02, s * 0.02 + 6.0),
+        );
+        c.paint(
+            BLUE,
+            line((0.02 * s, t * s), (0.98 * s, (t + 0.03) * s), 7.0),
+        );
+    }
+    c.paint(GREEN, line((0.5 * s, 0.0), (0.5 * s, s), 9.0));
+    c
+}
+
+/// Timing report, not an assertion: run with `--ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing_report() {
+    for size in [1155u32, 2000] {
+        let canvas = timing_scene(size);
+        let m = canvas.masks(&[BLUE, RED, GREEN]);
+        let (b, r, g) = (&m[0], &m[1], &m[2]);
+        let noise = Lcg(1).mask(size, size, 500);
+        let (side, edge) = (i64::from(size), i64::from(size) - 40);
+        let (from, to) = (rect_of(0, 0, 40, side), rect_of(edge, 0, side, side));
+        let measures: [(&str, &dyn Fn() -> String); 10] = [
+            ("masks", &|| {
+                format!("{:?}", canvas.masks(&[BLUE, RED, GREEN]).len())
+            }),
+            ("components", &|| components(b, 20).to_string()),
+            ("components noise", &|| components(&noise, 1).to_string()),
+            ("contours", &|| contours(r, 20).to_string()),
+            ("runs", &|| runs(b, Line::Column(size / 3), 2).to_string()),
+            ("gap", &|| format!("{:?}", gap(r, g))),
+            ("contact", &|| contact(b, g).to_string()),
+            ("crossings", &|| crossings(b, g, 11.0).to_string()),
+            ("crossings noise", &|| {
+                crossings(&noise, b, 11.0).to_string()
+            }),
+            ("connects", &|| {
+                connects(&[b, r, g], from, to, 11.0).to_string()
+            }),
+        ];
+        for (name, f) in measures {
+            let start = std::time::Instant::now();
+            let out = f();
+            eprintln!(
+                "{size}x{size} {name:>16}: {:8.2?}  -> {out}",
+                start.elapsed()
+            );
+        }
+    }
+}
+
+#[test]
+fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
+    let (w, h) = (37u32, 23u32);
+    let mut seed = 12345u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as u8
+    };
+    let palette = [
+        [255, 255, 255],
+        [0, 0, 255],
+        [255, 0, 0],
+        [20, 20, 20],
+        [128, 128, 255],
+    ];
+    let rgba: Vec<u8> = (0..w * h)
+        .flat_map(|_| {
+            let c = palette[next() as usize % palette.len()];
+            [c[0], c[1], c[2], 255]
+        })
+        .collect();
+    let image = Image {
+        width: w,
+        height: h,
+        rgba: &rgba,
+    };
+    let rules = [
+        MaskRule::Color {
+            rgb: [0, 0, 255],
+            tolerance: 100.0,
+        },
+        MaskRule::Color {
+            rgb: [255, 0, 0],
+            tolerance: 442.0,
+        },
+        MaskRule::Ink { threshold: 40 },
+        MaskRule::Dark { threshold: 128 },
+    ];
+    let cut = masks(&image, [255, 255, 255], &rules);
+    let lines = (0..h + 2)
+        .map(Line::Row)
+        .chain((0..w + 2).map(Line::Column));
+    for line in lines {
+        for (i, m) in cut.iter().enumerate() {
+            for min_len in [1, 2] {
+                let direct = runs_on_line(&image, [255, 255, 255], &rules, i, line, min_len);
+                assert_eq!(direct, runs(m, line, min_len), "rule {i} {line:?}");
+            }
+        }
+    }
+    let only = masks_for(
+        &image,
+        [255, 255, 255],
+        &rules,
+        &[false, true, false, false],
+    );
+    assert_eq!(only[1], cut[1], "a wanted mask is cut in full");
+    assert_eq!(only[0].count(), 0, "an unwanted one is left empty");
+}
