@@ -134,6 +134,7 @@ fn check_rejections(card: &str, spec: &TaskSpec, s: &Sample) {
                 .source()
                 .into(),
             Rejection::Unique => "uniqueness".into(),
+            Rejection::Margin => "margin".into(),
         };
         assert!(card.contains(&esc(&shown)), "{card} lacks {shown}");
     }

@@ -100,6 +100,12 @@ fn failure(spec: &TaskSpec, plan: &SamplePlan, r: Rejection, why: &str) -> Compo
     match r {
         Rejection::Constraint(i) => unsatisfiable(&spec.constraints[i], why),
         Rejection::Unique => uniqueness_failure(spec, why),
+        // Margin redraws are counted after the draw loop; it never rejects for a margin.
+        Rejection::Margin => ComposeError::new(
+            "unsatisfiable",
+            format!("no draw left the `verify:` margins ({why})"),
+            "verify.margins",
+        ),
         Rejection::Quota => {
             let b = spec
                 .sampling

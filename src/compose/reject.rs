@@ -17,6 +17,8 @@ pub enum Rejection {
     /// The draw met every rule, but its `sampling.unique` values were all taken by earlier
     /// seed keys, so it was skipped.
     Unique,
+    /// Kept by the draw loop but inside a `verify:` margin, so redrawn.
+    Margin,
 }
 
 impl Rejection {
@@ -49,6 +51,9 @@ impl Rejection {
                     on.join(", ")
                 )
             }
+            Rejection::Margin => {
+                "a `verify:` margin: the rendered sample was inside it".to_string()
+            }
         }
     }
 }
@@ -67,6 +72,22 @@ impl Rejections {
     pub fn merge(&mut self, other: &Rejections) {
         for &(why, n) in &other.0 {
             self.add_n(why, n);
+        }
+    }
+
+    /// Moves up to `n` counts from one reason to another (a margin redraw is counted by the
+    /// draw loop as a skipped draw).
+    pub fn reassign(&mut self, from: Rejection, to: Rejection, n: u32) {
+        let Ok(i) = self.0.binary_search_by_key(&from, |&(r, _)| r) else {
+            return;
+        };
+        let moved = n.min(self.0[i].1);
+        self.0[i].1 -= moved;
+        if self.0[i].1 == 0 {
+            self.0.remove(i);
+        }
+        if moved > 0 {
+            self.add_n(to, moved);
         }
     }
 

@@ -47,7 +47,7 @@ use crate::spec::locate::locate_path;
 use crate::timings::{Stage, Timings};
 use crate::verify::report::Report;
 
-pub use sample::{check_skippable, render_png, sample_rows};
+pub use sample::{Kept, check_skippable, encode, render_png, render_verified, sample_rows};
 pub use slice::Slice;
 pub(crate) use staging::{Scratch, Staging};
 

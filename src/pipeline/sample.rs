@@ -6,7 +6,7 @@
 //! reproducible as the first draw; a fixed sample is kept and reported.
 
 use super::{Failure, compose_failure};
-use crate::compose::{Composer, Sample};
+use crate::compose::{Composer, Rejection, Sample};
 use crate::expand::SamplePlan;
 use crate::render::{self, Renderer};
 use crate::scene::svg::to_svg;
@@ -15,6 +15,7 @@ use crate::spec::TaskSpec;
 use crate::timings::{Stage, Timings};
 use crate::verify::pixels::Image;
 use crate::verify::report::Checked;
+use resvg::tiny_skia::Pixmap;
 
 /// Composes, renders, verifies and encodes one planned sample into its rows, timing each
 /// stage; the verdict comes back when the spec declares `verify:` and `verify` is on (off,
@@ -27,12 +28,45 @@ pub fn sample_rows(
     verify: bool,
 ) -> Result<(Vec<Row>, Option<Checked>), Failure> {
     let spec = composer.spec();
+    let kept = render_verified(composer, renderer, plan, timings, verify)?;
     let render_err = |e: render::RenderError| Failure::Io(format!("sample {}: {e}", plan.index));
+    let (png, image_sha256) = timings
+        .time(Stage::Encode, || {
+            let png = encode(spec, &kept)?;
+            let sha = sink::sha256_hex(&png);
+            Ok((png, sha))
+        })
+        .map_err(render_err)?;
+    Ok((rows_of(spec, &kept.sample, png, image_sha256), kept.checked))
+}
+
+/// A sample as the build keeps it: composed, rasterised and judged.
+pub struct Kept {
+    /// The sample.
+    pub sample: Sample,
+    /// Its pixels.
+    pub pixmap: Pixmap,
+    /// Its verdict, when judged.
+    pub checked: Option<Checked>,
+}
+
+/// Composes, rasterises and (with `verify`) judges a planned sample, redrawing a random one
+/// while it is inside a margin, up to `verify.redraws` times.
+pub fn render_verified(
+    composer: &mut Composer<'_>,
+    renderer: &Renderer,
+    plan: &SamplePlan,
+    timings: &Timings,
+    verify: bool,
+) -> Result<Kept, Failure> {
+    let spec = composer.spec();
+    let render_err = |e: render::RenderError| Failure::Io(format!("sample {}: {e}", plan.index));
+    let budget = spec.verify.as_ref().map_or(0, |v| v.redraws);
     let mut redraws = 0u32;
     loop {
         let mut attempt = plan.clone();
         attempt.skip = plan.skip.saturating_add(redraws);
-        let sample = timings
+        let mut sample = timings
             .time(Stage::Scene, || composer.compose(&attempt))
             .map_err(|e| compose_failure(spec, plan.index, e))?;
         let svg = timings.time(Stage::Svg, || to_svg(&sample.scene));
@@ -43,24 +77,25 @@ pub fn sample_rows(
             true => timings.time(Stage::Verify, || judge(spec, &sample, &pixmap, redraws))?,
             false => None,
         };
-        let inside = checked
-            .as_ref()
-            .is_some_and(|c| !c.verdict.inside.is_empty());
-        let budget = spec.verify.as_ref().map_or(0, |v| v.redraws);
+        let inside = (checked.as_ref()).is_some_and(|c| !c.verdict.inside.is_empty());
         if inside && composer.draws_at_random() && redraws < budget {
             redraws += 1;
             continue;
         }
-        let (png, image_sha256) = timings
-            .time(Stage::Encode, || {
-                let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
-                let png = render::encode_png(&pixmap, gray, spec.output.compression)?;
-                let sha = sink::sha256_hex(&png);
-                Ok((png, sha))
-            })
-            .map_err(render_err)?;
-        return Ok((rows_of(spec, &sample, png, image_sha256), checked));
+        // The draw loop counted the redraws as skipped draws; they were margins.
+        (sample.rejected).reassign(Rejection::Unique, Rejection::Margin, redraws);
+        return Ok(Kept {
+            sample,
+            pixmap,
+            checked,
+        });
     }
+}
+
+/// The PNG of a kept sample, in the spec's colour mode and compression.
+pub fn encode(spec: &TaskSpec, kept: &Kept) -> Result<Vec<u8>, render::RenderError> {
+    let gray = render::use_gray(spec.output.color, kept.sample.scene.is_gray());
+    render::encode_png(&kept.pixmap, gray, spec.output.compression)
 }
 
 /// Refuses to skip verification for a task whose margins redraw random samples: skipping
@@ -87,7 +122,7 @@ pub fn check_skippable(spec: &TaskSpec) -> Result<(), Failure> {
 fn judge(
     spec: &TaskSpec,
     sample: &Sample,
-    pixmap: &resvg::tiny_skia::Pixmap,
+    pixmap: &Pixmap,
     redraws: u32,
 ) -> Result<Option<Checked>, Failure> {
     let Some(v) = &spec.verify else {

@@ -14,14 +14,18 @@ use std::fmt::Write as _;
 
 use crate::compose::{Rejection, Rejections, Sample, quota_target};
 use crate::spec::TaskSpec;
+use crate::verify::report::Checked;
 
 const STYLE: &str = include_str!("gallery.css");
 /// Thumbnails are scaled, up or down, to fit this box (CSS pixels).
 const THUMB_BOX: (f64, f64) = (280.0, 240.0);
 
 /// The gallery page of `samples`, each with the file stem of its PNG and SVG.
-pub fn page(spec: &TaskSpec, samples: &[(String, Sample)]) -> String {
+pub fn page(spec: &TaskSpec, samples: &[(String, Sample)], verdicts: &[Option<Checked>]) -> String {
     let cells = by_cell(samples);
+    let judged: Judged<'_> = (samples.iter().zip(verdicts))
+        .filter_map(|((_, s), v)| Some((s.plan.index, v.as_ref()?)))
+        .collect();
     let title = format!("{} ({}) — preview", spec.label, spec.task_id);
     let mut out = String::new();
     let _ = write!(
@@ -34,7 +38,7 @@ pub fn page(spec: &TaskSpec, samples: &[(String, Sample)]) -> String {
     header(&mut out, spec, samples, &cells);
     out.push_str("<main>\n");
     for (k, (cell, members)) in cells.iter().enumerate() {
-        section(&mut out, spec, k, cell, members);
+        section(&mut out, spec, k, cell, members, &judged);
     }
     let _ = write!(
         out,
@@ -192,6 +196,7 @@ fn section(
     k: usize,
     cell: &[usize],
     members: &[&(String, Sample)],
+    judged: &Judged<'_>,
 ) {
     let _ = writeln!(
         out,
@@ -200,12 +205,18 @@ fn section(
         escape(&cell_label(spec, cell))
     );
     for (stem, sample) in members {
-        card(out, spec, stem, sample);
+        card(
+            out,
+            spec,
+            stem,
+            sample,
+            judged.get(&sample.plan.index).copied(),
+        );
     }
     out.push_str("</div>\n</section>\n");
 }
 
-fn card(out: &mut String, spec: &TaskSpec, stem: &str, s: &Sample) {
+fn card(out: &mut String, spec: &TaskSpec, stem: &str, s: &Sample, checked: Option<&Checked>) {
     let (png, svg) = (
         escape(&format!("{stem}.png")),
         escape(&format!("{stem}.svg")),
@@ -228,7 +239,57 @@ fn card(out: &mut String, spec: &TaskSpec, stem: &str, s: &Sample) {
     prompts(out, spec, s);
     metadata(out, &s.metadata);
     rejections(out, spec, s);
+    if let Some(c) = checked {
+        verdict(out, c);
+    }
     out.push_str("</div>\n</article>\n");
+}
+
+/// Verdicts by sample index.
+type Judged<'a> = BTreeMap<u64, &'a Checked>;
+
+/// What `verify:` said: each check's label against the pixels, the margins the sample is
+/// inside, redraws, and the measures.
+fn verdict(out: &mut String, c: &Checked) {
+    let v = &c.verdict;
+    let head = match (v.agrees(), v.inside.is_empty()) {
+        (false, _) => "pixels <b>disagree</b> with a label",
+        (true, false) => "labels agree with the pixels; <b>inside a margin</b>",
+        (true, true) => "labels agree with the pixels",
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"draws\">verify: {head}</p>\n<ul class=\"reasons\">"
+    );
+    for o in &v.checks {
+        let mark = if o.agrees { "✓" } else { "✗" };
+        let _ = writeln!(
+            out,
+            "<li>{mark} <code>{}</code> {}: label <b>{}</b>, pixels <b>{}</b></li>",
+            escape(&o.check),
+            escape(&o.prompt),
+            escape(&o.label),
+            escape(&o.measured)
+        );
+    }
+    for m in &v.inside {
+        let _ = writeln!(out, "<li>inside: {}</li>", escape(m));
+    }
+    if c.redraws > 0 {
+        let _ = writeln!(
+            out,
+            "<li>{} to leave the margins</li>",
+            plural(c.redraws as usize, "redraw")
+        );
+    }
+    let measures: Vec<String> = (v.measures.iter())
+        .map(|(k, x)| format!("{} = {}", escape(k), escape(&x.to_string())))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<li class=\"muted\">{}</li>\n</ul>",
+        measures.join(" · ")
+    );
 }
 
 fn prompts(out: &mut String, spec: &TaskSpec, s: &Sample) {

@@ -13,12 +13,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::compose::{Composer, Sample};
-use crate::pipeline::{Failure, compose_failure, planner, render_png};
+use crate::pipeline::{Failure, Kept, encode, planner, render_verified};
 use crate::render::{self, Renderer, fonts};
 use crate::scene::svg::to_svg;
 use crate::scene::{Geom, Group, Item, Rgb, Scene, Shape, Style, Text};
 use crate::spec::TaskSpec;
 use crate::spec::types::Compression;
+use crate::timings::Timings;
 
 const THUMB: f64 = 256.0;
 const CAPTION: f64 = 40.0;
@@ -34,15 +35,26 @@ pub fn write(spec: &TaskSpec, count: u64, dir: &Path, html: bool) -> Result<usiz
     let total = spec.images();
     let count = count.clamp(1, total.max(1)).min(total);
     let mut samples = Vec::new();
+    let mut verdicts = Vec::new();
     let mut listing = String::new();
     let mut composer = Composer::new(spec);
+    let timings = Timings::new(false);
     for k in 0..count {
         let index = k * total / count;
-        let sample = composer
-            .compose(&planner.plan(index))
-            .map_err(|e| compose_failure(spec, index, e))?;
+        // As the build keeps it: redrawn out of margins, with its verdict.
+        let kept = render_verified(
+            &mut composer,
+            &renderer,
+            &planner.plan(index),
+            &timings,
+            true,
+        )?;
         let stem = format!("{}-{index:06}", spec.task_id);
-        let png = render_png(spec, &renderer, &sample).map_err(|e| Failure::Io(e.to_string()))?;
+        let png = encode(spec, &kept).map_err(|e| Failure::Io(e.to_string()))?;
+        let Kept {
+            sample, checked, ..
+        } = kept;
+        verdicts.push(checked);
         std::fs::write(dir.join(format!("{stem}.png")), png).map_err(io)?;
         std::fs::write(dir.join(format!("{stem}.svg")), to_svg(&sample.scene)).map_err(io)?;
         let _ = writeln!(listing, "{stem}  metadata {}", sample.metadata);
@@ -60,7 +72,8 @@ pub fn write(spec: &TaskSpec, count: u64, dir: &Path, html: bool) -> Result<usiz
         .map_err(|e| Failure::Io(e.to_string()))?;
     std::fs::write(dir.join("contact-sheet.png"), png).map_err(io)?;
     if html {
-        std::fs::write(dir.join("index.html"), html::page(spec, &samples)).map_err(io)?;
+        let page = html::page(spec, &samples, &verdicts);
+        std::fs::write(dir.join("index.html"), page).map_err(io)?;
     }
     Ok(samples.len() * 2 + 2 + usize::from(html))
 }
