@@ -256,7 +256,15 @@ fn preview_shows_the_sample_the_build_keeps_with_its_verdict() {
     let tmp = tempfile::tempdir().unwrap();
     let (out, pv) = (tmp.path().join("gaps"), tmp.path().join("preview"));
     assert_eq!(build(GAPS, &out, &[]).status.code(), Some(0));
-    let o = blindspot(&["preview", GAPS, "-n", "40", "--html", "--out", pv.to_str().unwrap()]);
+    let o = blindspot(&[
+        "preview",
+        GAPS,
+        "-n",
+        "40",
+        "--html",
+        "--out",
+        pv.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let mut built = std::collections::BTreeMap::new();
     blindspot::sink::read::for_each_row(&data_file(&out), |r| {
@@ -267,11 +275,23 @@ fn preview_shows_the_sample_the_build_keeps_with_its_verdict() {
     assert_eq!(built.len(), 40);
     for (path, png) in &built {
         let shown = std::fs::read(pv.join(path)).unwrap();
-        assert!(&shown == png, "{path}: the preview shows another image than the build");
+        assert!(
+            &shown == png,
+            "{path}: the preview shows another image than the build"
+        );
     }
     let page = std::fs::read_to_string(pv.join("index.html")).unwrap();
-    assert!(page.contains("verify: labels agree with the pixels"), "verdicts shown");
+    assert!(
+        page.contains("verify: labels agree with the pixels"),
+        "verdicts shown"
+    );
     assert!(page.contains("to leave the margins"), "redraws shown");
-    assert!(page.contains("margin: the rendered sample was inside it"), "{page}");
-    assert!(!page.contains("uniqueness"), "margin redraws are not uniqueness rejections");
+    assert!(
+        page.contains("margin: the rendered sample was inside it"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("uniqueness"),
+        "margin redraws are not uniqueness rejections"
+    );
 }

@@ -245,8 +245,9 @@ impl Report {
             }
             if !t.inside.is_empty() {
                 out.push_str(&format!(
-                    "\n- `{}` inside a margin: {}",
+                    "\n- `{}` inside a margin ({}): {}",
                     t.task_id,
+                    t.margins.join("; "),
                     named(&t.inside)
                 ));
             }
