@@ -139,6 +139,9 @@ impl Bounds {
 
 /// The bounding box of the set pixels, if any.
 pub(super) fn bbox(mask: &Mask) -> Option<Bounds> {
+    if let Some(known) = mask.bounds {
+        return known;
+    }
     let rows = (0..mask.dims().1).map(|y| mask.full().row(y));
     let spans = rows.enumerate().filter_map(|(y, row)| {
         let x0 = seek(row, true)?;

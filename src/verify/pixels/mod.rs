@@ -41,12 +41,23 @@ pub struct Image<'a> {
 }
 
 /// A binary mask of an image's size.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Mask {
     width: u32,
     height: u32,
     bits: Vec<bool>,
+    /// The bounding box of the set pixels when known (`Some(None)`: known empty), so the
+    /// measures need not scan for it; [`masks_for`] records it while cutting.
+    bounds: Option<Option<Bounds>>,
 }
+
+impl PartialEq for Mask {
+    fn eq(&self, other: &Self) -> bool {
+        (self.width, self.height) == (other.width, other.height) && self.bits == other.bits
+    }
+}
+
+impl Eq for Mask {}
 
 impl Mask {
     /// An all-clear mask.
@@ -56,6 +67,7 @@ impl Mask {
             width,
             height,
             bits,
+            bounds: Some(None),
         }
     }
 
@@ -68,6 +80,7 @@ impl Mask {
             width,
             height,
             bits,
+            bounds: None,
         }
     }
 
@@ -90,6 +103,7 @@ impl Mask {
     pub fn set(&mut self, x: u32, y: u32, v: bool) {
         let i = self.index(x, y);
         self.bits[i] = v;
+        self.bounds = None;
     }
 
     /// The number of set pixels.
@@ -181,10 +195,22 @@ pub fn masks_for(
         );
         for &i in hits.iter().filter(|&&i| wanted[i]) {
             out[i].bits[p..q].fill(true);
+            let run = run_bounds(p, q, image.width as usize);
+            let known = out[i].bounds.flatten();
+            out[i].bounds = Some(Some(known.map_or(run, |b| b.union(run))));
         }
         p = q;
     }
     out
+}
+
+/// The bounding box of pixels `p..q` (row-major, `w` per row), which may span rows.
+fn run_bounds(p: usize, q: usize, w: usize) -> Bounds {
+    let (y0, y1) = (p / w, (q - 1) / w);
+    match y0 == y1 {
+        true => Bounds::new(p % w, y0, (q - 1) % w + 1, y0 + 1),
+        false => Bounds::new(0, y0, w, y1 + 1),
+    }
 }
 
 /// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: four pixels

@@ -115,6 +115,18 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
             }
         }
     }
+    for m in &cut {
+        let mut scanned = m.clone();
+        scanned.bounds = None;
+        let (known, found) = (
+            super::super::label::bbox(m),
+            super::super::label::bbox(&scanned),
+        );
+        assert_eq!(
+            known, found,
+            "the box recorded while cutting is the scanned one"
+        );
+    }
     let only = masks_for(
         &image,
         [255, 255, 255],
@@ -123,4 +135,50 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
     );
     assert_eq!(only[1], cut[1], "a wanted mask is cut in full");
     assert_eq!(only[0].count(), 0, "an unwanted one is left empty");
+}
+
+#[test]
+fn boxes_recorded_while_cutting_are_exact() {
+    let (w, h) = (20u32, 10u32);
+    let mut rgba = vec![255u8; (w * h * 4) as usize];
+    let mut paint = |x: u32, y: u32, c: [u8; 3]| {
+        let i = ((y * w + x) * 4) as usize;
+        rgba[i..i + 3].copy_from_slice(&c);
+    };
+    for (x, y) in [(5, 4), (6, 4), (7, 4), (5, 5), (6, 5), (7, 5)] {
+        paint(x, y, [0, 0, 255]);
+    }
+    // A red run that wraps from the end of row 2 to the start of row 3.
+    paint(19, 2, [255, 0, 0]);
+    paint(0, 3, [255, 0, 0]);
+    let image = Image {
+        width: w,
+        height: h,
+        rgba: &rgba,
+    };
+    let rules = [
+        MaskRule::Color {
+            rgb: [0, 0, 255],
+            tolerance: 10.0,
+        },
+        MaskRule::Color {
+            rgb: [255, 0, 0],
+            tolerance: 10.0,
+        },
+        MaskRule::Color {
+            rgb: [0, 255, 0],
+            tolerance: 10.0,
+        },
+    ];
+    let cut = masks(&image, [255, 255, 255], &rules);
+    for m in &cut {
+        let mut scanned = m.clone();
+        scanned.bounds = None;
+        let known = super::super::label::bbox(m);
+        assert_eq!(known, super::super::label::bbox(&scanned));
+    }
+    assert!(
+        super::super::label::bbox(&cut[2]).is_none(),
+        "no green pixel"
+    );
 }
