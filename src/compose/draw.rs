@@ -17,7 +17,7 @@ use crate::expand::{SamplePlan, plan};
 use crate::expr::{Budget, Value};
 use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
-use crate::spec::types::{Constraint, Param};
+use crate::spec::types::Constraint;
 
 /// Draws until `accept` says yes for an accepted draw; returns the values and the rejected
 /// attempts per reason. Each attempt evaluates the draw of `split` over the sample's base
@@ -69,12 +69,12 @@ fn rejection(
 ) -> Result<Option<Rejection>, ComposeError> {
     let scope = Layer::over(values);
     for (i, c) in spec.constraints.iter().enumerate() {
-        if !ev.boolean(&Param::Expr(c.expr.clone(), 0), &scope, &c.path)? {
+        if !ev.holds(c, &scope)? {
             return Ok(Some(Rejection::Constraint(i)));
         }
     }
     if let Some(b) = &spec.sampling.balance {
-        let got = ev.eval(&Param::Expr(b.on.expr.clone(), 0), &scope, &b.on.path)?;
+        let got = ev.expr(&b.on.expr, 0, &scope, &b.on.path)?;
         if !same(&got, quota_target(b.values.as_slice(), plan)) {
             return Ok(Some(Rejection::Quota));
         }
@@ -202,9 +202,6 @@ fn unique_keys(
     spec.sampling
         .unique
         .iter()
-        .map(|c| {
-            ev.eval(&Param::Expr(c.expr.clone(), 0), &scope, &c.path)
-                .map(|v| v.display())
-        })
+        .map(|c| ev.expr(&c.expr, 0, &scope, &c.path).map(|v| v.display()))
         .collect()
 }

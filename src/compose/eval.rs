@@ -6,9 +6,9 @@
 use indexmap::IndexMap;
 
 use crate::expr::MAX_LIST_LEN;
-use crate::expr::{Budget, EvalCtx, ExprError, Scope, Value};
+use crate::expr::{Budget, EvalCtx, Expr, ExprError, Scope, Value};
 use crate::rng::SampleRng;
-use crate::spec::types::{Param, PluginCall, SequenceSpec};
+use crate::spec::types::{Constraint, Param, PluginCall, SequenceSpec};
 
 /// An error while composing one sample.
 #[derive(Debug, Clone)]
@@ -105,18 +105,32 @@ impl Evaluator<'_> {
     ) -> Result<Value, ComposeError> {
         match p {
             Param::Const(v) => Ok(v.clone()),
-            Param::Expr(e, off) => {
-                let mut ctx = EvalCtx {
-                    scope,
-                    rng: Some(&mut *self.rng),
-                    budget: &mut *self.budget,
-                };
-                e.eval(&mut ctx)
-                    .map_err(|err| ComposeError::from_expr(err, path, *off))
-            }
+            Param::Expr(e, off) => self.expr(e, *off, scope, path),
             Param::Plugin(call) => self.plugin(call, scope, path),
             Param::Sequence(seq) => self.sequence(seq, scope, path),
         }
+    }
+
+    /// Evaluates an expression whose text starts `offset` bytes into its YAML value.
+    pub fn expr(
+        &mut self,
+        e: &Expr,
+        offset: usize,
+        scope: &dyn Scope,
+        path: &str,
+    ) -> Result<Value, ComposeError> {
+        let mut ctx = EvalCtx {
+            scope,
+            rng: Some(&mut *self.rng),
+            budget: &mut *self.budget,
+        };
+        e.eval(&mut ctx)
+            .map_err(|err| ComposeError::from_expr(err, path, offset))
+    }
+
+    /// Whether a condition (a constraint, a margin) holds; it must be a boolean.
+    pub fn holds(&mut self, c: &Constraint, scope: &dyn Scope) -> Result<bool, ComposeError> {
+        must_be_bool(self.expr(&c.expr, 0, scope, &c.path)?, &c.path)
     }
 
     fn plugin(
@@ -195,8 +209,7 @@ impl Evaluator<'_> {
         scope: &dyn Scope,
         path: &str,
     ) -> Result<bool, ComposeError> {
-        let v = self.eval(p, scope, path)?;
-        v.as_bool().ok_or_else(|| type_error("a boolean", &v, path))
+        must_be_bool(self.eval(p, scope, path)?, path)
     }
 
     /// Evaluates a parameter that must be a string.
@@ -211,6 +224,11 @@ impl Evaluator<'_> {
             .map(str::to_string)
             .ok_or_else(|| type_error("a string", &v, path))
     }
+}
+
+/// A value that must be a boolean.
+fn must_be_bool(v: Value, path: &str) -> Result<bool, ComposeError> {
+    v.as_bool().ok_or_else(|| type_error("a boolean", &v, path))
 }
 
 /// A type mismatch error.

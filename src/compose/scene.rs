@@ -80,7 +80,7 @@ fn expand(
         return emit(s, ev, scope, out, count);
     };
     let path = format!("{}.for", s.path);
-    let list = match ev.eval(&Param::Expr(rep.over.clone(), 0), scope, &path)? {
+    let list = match ev.expr(&rep.over, 0, scope, &path)? {
         Value::List(xs) => xs,
         other => return Err(type_error("a list to iterate", &other, &path)),
     };

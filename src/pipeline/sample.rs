@@ -94,8 +94,16 @@ pub fn render_verified(
 
 /// The PNG of a kept sample, in the spec's colour mode and compression.
 pub fn encode(spec: &TaskSpec, kept: &Kept) -> Result<Vec<u8>, render::RenderError> {
-    let gray = render::use_gray(spec.output.color, kept.sample.scene.is_gray());
-    render::encode_png(&kept.pixmap, gray, spec.output.compression)
+    png_of(spec, &kept.sample, &kept.pixmap)
+}
+
+fn png_of(
+    spec: &TaskSpec,
+    sample: &Sample,
+    pixmap: &Pixmap,
+) -> Result<Vec<u8>, render::RenderError> {
+    let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
+    render::encode_png(pixmap, gray, spec.output.compression)
 }
 
 /// Refuses to skip verification for a task whose margins redraw random samples: skipping
@@ -184,9 +192,7 @@ pub fn render_png(
     renderer: &Renderer,
     sample: &Sample,
 ) -> Result<Vec<u8>, render::RenderError> {
-    let pixmap = renderer.rasterize(&to_svg(&sample.scene))?;
-    let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
-    render::encode_png(&pixmap, gray, spec.output.compression)
+    png_of(spec, sample, &renderer.rasterize(&to_svg(&sample.scene))?)
 }
 
 /// The `answer_choices` column: a JSON array of strings.

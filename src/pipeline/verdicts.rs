@@ -42,11 +42,11 @@ pub fn copy_for_slice(spec: &TaskSpec, files: &[PathBuf], root: &Path) -> Result
     let target = root.join(slice_file(&spec.task_id));
     let io = |e: std::io::Error| Failure::Io(format!("{}: {e}", target.display()));
     std::fs::create_dir_all(target.parent().expect("has a folder")).map_err(io)?;
-    let mut text = Vec::new();
+    let mut out = std::fs::File::create(&target).map_err(io)?;
     for f in files {
-        text.extend(std::fs::read(f).map_err(io)?);
+        std::io::copy(&mut std::fs::File::open(f).map_err(io)?, &mut out).map_err(io)?;
     }
-    std::fs::write(&target, text).map_err(io)
+    out.sync_all().map_err(io)
 }
 
 /// Refuses a release whose labels disagree with their pixels, unless accepted.

@@ -98,6 +98,34 @@ pub fn encode_png(
     Ok(out)
 }
 
+/// Decodes a PNG (any 8- or 16-bit colour type) into opaque RGBA: width, height, pixels.
+pub fn decode_png(png_bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("PNG does not decode ({e})"))?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("PNG too large")?];
+    let info = reader
+        .next_frame(&mut buf)
+        .map_err(|e| format!("PNG does not decode ({e})"))?;
+    let pixels = &buf[..info.buffer_size()];
+    let rgba: Vec<u8> = match info.color_type {
+        png::ColorType::Grayscale => pixels.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+        png::ColorType::GrayscaleAlpha => pixels
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0], 255])
+            .collect(),
+        png::ColorType::Rgb => pixels
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+        png::ColorType::Rgba => pixels.to_vec(),
+        png::ColorType::Indexed => return Err("indexed PNG after expansion".into()),
+    };
+    Ok((info.width, info.height, rgba))
+}
+
 /// Drops the alpha channel. Scenes paint an opaque background, so the premultiplied RGB that
 /// tiny-skia stores is the colour itself.
 ///

@@ -98,6 +98,13 @@ pub struct Constraint {
     pub path: String,
 }
 
+impl Constraint {
+    /// How reports name it: the author's message, else the expression.
+    pub fn describe(&self) -> String {
+        (self.message.clone()).unwrap_or_else(|| self.expr.source().to_string())
+    }
+}
+
 /// Which primitive a [`ShapeSpec`] draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShapeKind {

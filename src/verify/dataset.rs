@@ -24,7 +24,7 @@ use crate::spec::TaskSpec;
 /// Re-checks every task of `rel` that declares `verify:` in the dataset at `dir`.
 pub fn verify(dir: &Path, rel: &Release<'_>) -> Result<Report, Failure> {
     let ds = Dataset::open(dir).map_err(Failure::Io)?;
-    let recorded = recorded_redraws(dir)?;
+    let recorded = report::recorded_redraws(dir).map_err(Failure::Io)?;
     let mut tasks = Vec::new();
     for &t in &rel.tasks {
         let Some(mut report) = TaskReport::new(t) else {
@@ -96,8 +96,8 @@ impl Judge<'_, '_> {
         plan.skip = plan.skip.saturating_add(redraws);
         let sample = (self.composer.compose(&plan)).map_err(|e| compose_failure(spec, index, e))?;
         let labels = labels(spec, &rows)?;
-        let (width, height, rgba) =
-            decode(&first.image).map_err(|e| Failure::Io(format!("{stem}: {e}")))?;
+        let (width, height, rgba) = crate::render::decode_png(&first.image)
+            .map_err(|e| Failure::Io(format!("{stem}: {e}")))?;
         let image = Image {
             width,
             height,
@@ -159,53 +159,6 @@ fn same_spec(ds: &Dataset, t: &TaskSpec) -> Result<(), Failure> {
             t.task_id
         ))),
     }
-}
-
-/// Redraw counts recorded by the build, by sample id.
-fn recorded_redraws(dir: &Path) -> Result<BTreeMap<String, u32>, Failure> {
-    let path = dir.join(report::FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(BTreeMap::new());
-    };
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
-    let mut out = BTreeMap::new();
-    for t in v["tasks"].as_array().into_iter().flatten() {
-        for r in t["redraws"].as_array().into_iter().flatten() {
-            if let (Some(id), Some(n)) = (r["id"].as_str(), r["redraws"].as_u64()) {
-                out.insert(id.to_string(), n.min(u64::from(u32::MAX)) as u32);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Decodes a stored PNG (gray or RGB, 8-bit) into RGBA.
-fn decode(png_bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder
-        .read_info()
-        .map_err(|e| format!("PNG does not decode ({e})"))?;
-    let mut buf = vec![0; reader.output_buffer_size().ok_or("PNG too large")?];
-    let info = reader
-        .next_frame(&mut buf)
-        .map_err(|e| format!("PNG does not decode ({e})"))?;
-    let pixels = &buf[..info.buffer_size()];
-    let rgba: Vec<u8> = match info.color_type {
-        png::ColorType::Grayscale => pixels.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-        png::ColorType::GrayscaleAlpha => pixels
-            .chunks_exact(2)
-            .flat_map(|p| [p[0], p[0], p[0], 255])
-            .collect(),
-        png::ColorType::Rgb => pixels
-            .chunks_exact(3)
-            .flat_map(|p| [p[0], p[1], p[2], 255])
-            .collect(),
-        png::ColorType::Rgba => pixels.to_vec(),
-        png::ColorType::Indexed => return Err("indexed PNG after expansion".into()),
-    };
-    Ok((info.width, info.height, rgba))
 }
 
 fn failure_text(f: Failure) -> String {

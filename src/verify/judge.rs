@@ -76,11 +76,7 @@ pub fn judge(
     let rules = mask_rules(&mut ev, v, values)?;
     let Rgb(r, g, b) = background;
     let background = [r, g, b];
-    // Masks only scanned along lines (`runs`) are never cut in full.
-    let full: Vec<bool> = (0..rules.len())
-        .map(|i| (v.measures.iter()).any(|m| m.kind != MeasureKind::Runs && m.masks.contains(&i)))
-        .collect();
-    let masks = pixels::masks_for(image, background, &rules, &full);
+    let masks = pixels::masks_for(image, background, &rules, &v.cut_in_full);
     let mut pixels = Pixels {
         image,
         background,
@@ -88,19 +84,16 @@ pub fn judge(
         masks: &masks,
         joined: BTreeMap::new(),
     };
-    let mut scope = values.clone();
+    // The measures join the sample's names for the checks and margins.
+    let mut scope = Layer::over(values);
     let mut verdict = Verdict::default();
     for m in &v.measures {
         let value = measure(&mut ev, m, &mut pixels, values)?;
         verdict.measures.insert(m.name.clone(), json(&value));
-        scope.insert(m.name.clone(), value);
+        scope.local.push((m.name.clone(), value));
     }
     for c in &v.checks {
-        let got = ev.eval(
-            &crate::spec::types::Param::Expr(c.expr.clone(), c.offset),
-            &Layer::over(&scope),
-            &c.path,
-        )?;
+        let got = ev.expr(&c.expr, c.offset, &scope, &c.path)?;
         for &p in &c.prompts {
             let prompt = &spec.prompts[p];
             let format = &spec.formats[&prompt.format];
@@ -116,13 +109,8 @@ pub fn judge(
         }
     }
     for m in &v.margins {
-        let p = crate::spec::types::Param::Expr(m.expr.clone(), 0);
-        if !ev.boolean(&p, &Layer::over(&scope), &m.path)? {
-            verdict.inside.push(
-                m.message
-                    .clone()
-                    .unwrap_or_else(|| m.expr.source().to_string()),
-            );
+        if !ev.holds(m, &scope)? {
+            verdict.inside.push(m.describe());
         }
     }
     Ok(verdict)

@@ -7,6 +7,7 @@
 //! Per-sample verdicts travel between a build's workers and its assembly as JSON lines of
 //! [`Checked`].
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -101,13 +102,7 @@ impl TaskReport {
         Some(Self {
             task_id: spec.task_id.clone(),
             checks: v.checks.iter().map(|c| c.key.clone()).collect(),
-            margins: (v.margins.iter())
-                .map(|m| {
-                    m.message
-                        .clone()
-                        .unwrap_or_else(|| m.expr.source().to_string())
-                })
-                .collect(),
+            margins: v.margins.iter().map(|m| m.describe()).collect(),
             checked: 0,
             agreed: 0,
             disagreed: 0,
@@ -163,6 +158,27 @@ impl TaskReport {
         }
         Ok(())
     }
+}
+
+/// The redraw counts the report in release `dir` records, by sample id (none without one):
+/// what `blindspot verify` replays.
+pub fn recorded_redraws(dir: &Path) -> Result<BTreeMap<String, u32>, String> {
+    #[derive(Deserialize)]
+    struct Stored {
+        tasks: Vec<StoredTask>,
+    }
+    #[derive(Deserialize)]
+    struct StoredTask {
+        redraws: Vec<Redraw>,
+    }
+    let path = dir.join(FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(BTreeMap::new());
+    };
+    let stored: Stored =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let redraws = stored.tasks.into_iter().flat_map(|t| t.redraws);
+    Ok(redraws.map(|r| (r.id, r.redraws)).collect())
 }
 
 /// Appends verdicts as JSON lines.

@@ -26,6 +26,9 @@ pub struct VerifySpec {
     pub margins: Vec<Constraint>,
     /// Redraws allowed per sample to leave the margins.
     pub redraws: u32,
+    /// Per mask: whether a measure needs it cut in full; masks only scanned along lines
+    /// (`runs`) are read where the line crosses them.
+    pub cut_in_full: Vec<bool>,
 }
 
 /// A named mask.

@@ -38,7 +38,11 @@ pub fn verify(
     let measures = measures(ck, &raw.measures, &declared, &mut scope);
     let checks = checks(ck, &raw.checks, &scope, answers, prompts);
     let margins = super::resolve_constraints(ck, &raw.margins, &scope, "verify.margins", false);
+    let cut_in_full = (0..masks.len())
+        .map(|i| (measures.iter()).any(|m| m.kind != MeasureKind::Runs && m.masks.contains(&i)))
+        .collect();
     (ck.diags.len() == errors).then(|| VerifySpec {
+        cut_in_full,
         background,
         masks,
         measures,

@@ -115,18 +115,7 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
             }
         }
     }
-    for m in &cut {
-        let mut scanned = m.clone();
-        scanned.bounds = None;
-        let (known, found) = (
-            super::super::label::bbox(m),
-            super::super::label::bbox(&scanned),
-        );
-        assert_eq!(
-            known, found,
-            "the box recorded while cutting is the scanned one"
-        );
-    }
+    assert_boxes_exact(&cut);
     let only = masks_for(
         &image,
         [255, 255, 255],
@@ -171,14 +160,25 @@ fn boxes_recorded_while_cutting_are_exact() {
         },
     ];
     let cut = masks(&image, [255, 255, 255], &rules);
-    for m in &cut {
-        let mut scanned = m.clone();
-        scanned.bounds = None;
-        let known = super::super::label::bbox(m);
-        assert_eq!(known, super::super::label::bbox(&scanned));
-    }
+    assert_boxes_exact(&cut);
     assert!(
         super::super::label::bbox(&cut[2]).is_none(),
         "no green pixel"
     );
+}
+
+/// The box each mask recorded while being cut equals the one a scan finds.
+fn assert_boxes_exact(cut: &[Mask]) {
+    for m in cut {
+        let mut scanned = m.clone();
+        scanned.bounds = None;
+        let (known, found) = (
+            super::super::label::bbox(m),
+            super::super::label::bbox(&scanned),
+        );
+        assert_eq!(
+            known, found,
+            "the box recorded while cutting is the scanned one"
+        );
+    }
 }
