@@ -10,7 +10,9 @@
 //!    (everything: planning, compose, SVG, raster, PNG, SHA-256, Parquet, card, manifest,
 //!    publish). When `--samples` caps a task below its size, the build column is measured as
 //!    the pipeline's per-sample path instead (`pipeline::sample_rows` + `ShardSet` + `Tally`,
-//!    no card or manifest); the `mode` column says which. Target: build/raster ≥ 0.85.
+//!    no card or manifest); the `mode` column says which. Each build is also timed with
+//!    `verify: false` (`build --no-verify`), the compiler without the label check of
+//!    specs that declare `verify:`. Target: build/raster ≥ 0.85.
 //!    A second table splits the cost per image into stages.
 //! 2. **threads** (`--section threads`): the whole `tasks/blindtest/` suite through
 //!    `pipeline::build_release` at 1 and 2 threads. Target: speedup ≥ 1.7×.

@@ -41,6 +41,7 @@ pub mod scaffold;
 pub mod scene;
 pub mod score;
 pub mod sink;
+pub mod spares;
 pub mod spec;
 pub mod timings;
 pub mod verify;

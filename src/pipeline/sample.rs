@@ -37,6 +37,7 @@ pub fn sample_rows(
             Ok((png, sha))
         })
         .map_err(render_err)?;
+    render::recycle(kept.pixmap);
     Ok((rows_of(spec, &kept.sample, png, image_sha256), kept.checked))
 }
 
@@ -79,6 +80,7 @@ pub fn render_verified(
         };
         let inside = (checked.as_ref()).is_some_and(|c| !c.verdict.inside.is_empty());
         if inside && composer.draws_at_random() && redraws < budget {
+            render::recycle(pixmap);
             redraws += 1;
             continue;
         }

@@ -18,10 +18,14 @@
 //! - Linear time: masks are cut in one pass over the pixels (a run of equal pixels is
 //!   classified once); measures work inside the masks' bounding boxes, on runs rather than
 //!   pixels where they can; joining within `k` pixels costs O(runs · k).
-//! - `std` only.
+//! - `std` only, and the crate's per-thread [`crate::spares`] for mask buffers.
 
 mod label;
 mod pair;
+
+use std::cell::RefCell;
+
+use crate::spares::Spares;
 
 use label::{Bounds, View, bbox, label, runs_of};
 pub use pair::{Joined, Rect, connects, contact, crossings, gap};
@@ -40,7 +44,15 @@ pub struct Image<'a> {
     pub rgba: &'a [u8],
 }
 
+thread_local! {
+    /// Buffers of dropped masks, all clear, for the next mask that fits.
+    static SPARE_BITS: RefCell<Spares<Vec<bool>>> = const { RefCell::new(Spares::new(16)) };
+}
+
 /// A binary mask of an image's size.
+///
+/// Its buffer is handed to this thread's spares when it is dropped, cleared where it was
+/// set, so the masks of the next image reuse it (see [`crate::spares`]).
 #[derive(Clone, Debug)]
 pub struct Mask {
     width: u32,
@@ -62,7 +74,16 @@ impl Eq for Mask {}
 impl Mask {
     /// An all-clear mask.
     pub fn new(width: u32, height: u32) -> Self {
-        let bits = vec![false; width as usize * height as usize];
+        let n = width as usize * height as usize;
+        // A spare is all clear, so truncating or extending it with clear pixels keeps it so.
+        let spare = SPARE_BITS.with(|s| s.borrow_mut().take(|b| b.capacity() >= n));
+        let bits = match spare {
+            Some(mut bits) => {
+                bits.resize(n, false);
+                bits
+            }
+            None => vec![false; n],
+        };
         Self {
             width,
             height,
@@ -111,6 +132,12 @@ impl Mask {
         self.bits.iter().filter(|&&v| v).count() as u64
     }
 
+    /// The pixels for writing; the bounding box is then no longer known.
+    fn bits_mut(&mut self) -> &mut [bool] {
+        self.bounds = None;
+        &mut self.bits
+    }
+
     fn index(&self, x: u32, y: u32) -> usize {
         let (w, h) = (self.width, self.height);
         assert!(x < w && y < h, "pixel ({x}, {y}) outside a {w}x{h} mask");
@@ -128,6 +155,25 @@ impl Mask {
     fn full(&self) -> View<'_> {
         let (w, h) = self.dims();
         self.view(Bounds::new(0, 0, w, h))
+    }
+}
+
+impl Drop for Mask {
+    fn drop(&mut self) {
+        let mut bits = std::mem::take(&mut self.bits);
+        if bits.is_empty() {
+            return;
+        }
+        let w = self.width as usize;
+        match self.bounds {
+            Some(None) => {}
+            Some(Some(b)) => {
+                (b.y0..b.y1).for_each(|y| bits[y * w + b.x0..y * w + b.x1].fill(false))
+            }
+            None => bits.fill(false),
+        }
+        // During thread teardown the store may be gone; the buffer is then simply freed.
+        let _ = SPARE_BITS.try_with(|s| s.borrow_mut().give(bits));
     }
 }
 
@@ -177,7 +223,10 @@ pub fn masks_for(
     let n = image.width as usize * image.height as usize;
     let len = image.rgba.len();
     assert_eq!(len, n * 4, "RGBA buffer of {len} bytes for {n} pixels");
-    let mut out = vec![Mask::new(image.width, image.height); rules.len()];
+    // One fresh (zeroed, untouched) buffer per mask: cloning a template would copy every
+    // page of it.
+    let fresh = |_| Mask::new(image.width, image.height);
+    let mut out: Vec<Mask> = (0..rules.len()).map(fresh).collect();
     if !wanted.iter().any(|&w| w) {
         return out;
     }
@@ -213,16 +262,23 @@ fn run_bounds(p: usize, q: usize, w: usize) -> Bounds {
     }
 }
 
-/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: four pixels
-/// at a time as one `u128`, then one at a time.
+/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: once four
+/// pixels match, sixteen at a time (64 bytes, one vector compare), then four at a time as
+/// one `u128`, then one at a time. Long runs — the background above all — are most of an
+/// image, so this loop is most of the cost of cutting masks.
 fn run_end(rgba: &[u8], p: usize, n: usize) -> usize {
     let one = u32::from_le_bytes(rgba[4 * p..4 * p + 4].try_into().expect("4 bytes"));
     let four = u128::from(one) * 0x0000_0001_0000_0001_0000_0001_0000_0001;
+    let quad = |q: usize| u128::from_le_bytes(rgba[4 * q..4 * q + 16].try_into().expect("16"));
     let mut q = p + 1;
-    while q + 4 <= n
-        && u128::from_le_bytes(rgba[4 * q..4 * q + 16].try_into().expect("16 bytes")) == four
-    {
-        q += 4;
+    if q + 4 <= n && quad(q) == four {
+        let wide: [u8; 64] = std::array::from_fn(|i| rgba[4 * p + i % 4]);
+        while q + 16 <= n && rgba[4 * q..4 * q + 64] == wide {
+            q += 16;
+        }
+        while q + 4 <= n && quad(q) == four {
+            q += 4;
+        }
     }
     while q < n && rgba[4 * q..4 * q + 4] == rgba[4 * p..4 * p + 4] {
         q += 1;

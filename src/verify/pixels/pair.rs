@@ -11,35 +11,67 @@ use super::label::{Bounds, Runs, View, bbox, each_label, join_label, runs_of, sa
 /// `d - 1` (so one clear pixel between, axis-aligned, gives 1; diagonally, `2√2 - 1`). The
 /// result is therefore 0 or at least 1. `None` when either mask is empty. Exact: the
 /// squared distance is an integer found with Meijster's separable Euclidean distance
-/// transform of `b` over the masks' joint bounding box. Panics if the sizes differ.
+/// transform of `b` over a window of the masks' joint bounding box (see [`nearest_sq`]).
+/// Panics if the sizes differ.
 pub fn gap(a: &Mask, b: &Mask) -> Option<f64> {
     same_size(a, b);
-    let window = bbox(a)?.union(bbox(b)?);
-    let d = min_dist_sq(a.view(window), b.view(window));
+    let d = nearest_sq(a, bbox(a)?, b, bbox(b)?);
     Some(if d <= 2 { 0.0 } else { (d as f64).sqrt() - 1.0 })
 }
 
-/// Smallest squared distance from a set pixel of `a` to a set pixel of `b` (same window,
-/// `b` not empty). Phase 1: per column, the distance `g` to the nearest pixel of `b`.
-fn min_dist_sq(a: View<'_>, b: View<'_>) -> i64 {
+/// The smallest squared distance between a pixel of `a` (inside `ba`) and one of `b`
+/// (inside `bb`), both boxes not empty.
+///
+/// The closest pair at distance `d` lies where the two boxes, each grown by `d`, overlap.
+/// So the transform runs over the boxes grown by a reach `r` (8 px, doubling): a result
+/// of at most `r²` is a pair within reach, hence the closest; a larger result (or none
+/// in the window) doubles `r`. Once `r` spans the image the window is the boxes' union.
+/// Masks that touch or nearly touch — the common question — cost a window about the
+/// size of their meeting zone rather than of both shapes.
+fn nearest_sq(a: &Mask, ba: Bounds, b: &Mask, bb: Bounds) -> i64 {
+    let (w, h) = a.dims();
+    let mut reach = 8usize;
+    while reach < w.max(h) {
+        let window = ba.grow(reach, w, h).intersect(bb.grow(reach, w, h));
+        let found = window.and_then(|win| min_dist_sq(a.view(win), b.view(win)));
+        match found {
+            Some(d) if d <= (reach * reach) as i64 => return d,
+            _ => reach *= 2,
+        }
+    }
+    let window = ba.union(bb);
+    min_dist_sq(a.view(window), b.view(window)).expect("both masks are set in their union")
+}
+
+/// Smallest squared distance from a set pixel of `a` to a set pixel of `b` in one window;
+/// `None` when either has no set pixel there. Phase 1: per column, the distance `g` to the
+/// nearest pixel of `b` (`far` where the column has none: a column with a pixel of `b`
+/// always beats it, so `far` never wins while `b` has a pixel in the window).
+fn min_dist_sq(a: View<'_>, b: View<'_>) -> Option<i64> {
     let (w, h) = (b.w(), b.h());
     let far = (w + h) as u32; // beyond any distance inside the window
     let mut g = vec![far; w * h];
+    let mut any = false;
     for y in 0..h {
         for (x, &set) in b.row(y).iter().enumerate() {
             let above = if y > 0 { g[(y - 1) * w + x] + 1 } else { far };
             g[y * w + x] = if set { 0 } else { above.min(far) };
+            any |= set;
         }
+    }
+    if !any {
+        return None;
     }
     for i in (0..w * h.saturating_sub(1)).rev() {
         g[i] = g[i].min(g[i + w] + 1);
     }
     let (mut s, mut t) = (vec![0usize; w], vec![0usize; w]);
-    let mut best = i64::MAX;
+    let mut best = None::<i64>;
     for y in 0..h {
-        if best > 0 && a.row(y).contains(&true) {
+        if best != Some(0) && a.row(y).contains(&true) {
             let row = &g[y * w..(y + 1) * w];
-            best = best.min(row_min(row, a.row(y), &mut s, &mut t));
+            let d = row_min(row, a.row(y), &mut s, &mut t);
+            best = Some(best.map_or(d, |b| b.min(d)));
         }
     }
     best
@@ -133,6 +165,7 @@ pub fn crossings(a: &Mask, b: &Mask, join: f64) -> u64 {
 fn mark_touching(from: View<'_>, other: View<'_>, out: &mut Mask) {
     let (w, h) = (from.w(), from.h());
     let runs = runs_of(from, true);
+    let bits = out.bits_mut();
     for y in 0..h {
         let (lo, hi) = (y.saturating_sub(1), (y + 1).min(h - 1));
         for run in &runs.runs[runs.rows[y]..runs.rows[y + 1]] {
@@ -140,7 +173,7 @@ fn mark_touching(from: View<'_>, other: View<'_>, out: &mut Mask) {
                 let (x0, x1) = (x.saturating_sub(1), (x + 1).min(w - 1));
                 let near = (lo..=hi).any(|yy| other.row(yy)[x0..=x1].iter().any(|&v| v));
                 if near {
-                    out.bits[y * w + x] = true;
+                    bits[y * w + x] = true;
                 }
             }
         }

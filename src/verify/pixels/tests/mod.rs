@@ -262,6 +262,25 @@ fn gap_matches_brute_force() {
     }
 }
 
+/// A few pixels scattered over a large image: the closest pair is anywhere from adjacent
+/// to across the image, so every reach of the growing window (and the last fallback to
+/// the union of the boxes) is taken, with pixels of each mask outside the other's window.
+#[test]
+fn gap_matches_brute_force_on_sparse_masks_far_apart() {
+    let mut rng = Lcg(7);
+    for _ in 0..300 {
+        let (w, h) = (20 + rng.below(180), 20 + rng.below(180));
+        let scatter = |rng: &mut Lcg| {
+            let points: Vec<(u32, u32)> = (0..1 + rng.below(5))
+                .map(|_| (rng.below(w), rng.below(h)))
+                .collect();
+            Mask::from_fn(w, h, |x, y| points.contains(&(x, y)))
+        };
+        let (a, b) = (scatter(&mut rng), scatter(&mut rng));
+        assert_eq!(gap(&a, &b), brute_gap(&a, &b), "{w}x{h}");
+    }
+}
+
 #[test]
 fn contact_tangent_versus_overlap() {
     let a = mask(60, 40, disc(20.0, 20.0, 8.0));
@@ -433,4 +452,37 @@ fn results_are_deterministic() {
         )
     };
     assert_eq!(all(&m1), all(&m2));
+}
+
+/// Mask buffers go back to this thread's spares when dropped: every way of setting pixels
+/// (cutting, `set`, `from_fn`, the contact masks `crossings` builds) must leave the next
+/// mask of that size all clear.
+#[test]
+fn a_new_mask_is_clear_after_any_mask_of_its_size_was_dropped() {
+    // Corner to corner, so the window `crossings` works in is the whole image.
+    let mut c = Canvas::new(60, 40);
+    c.paint(BLUE, line((-5.0, -5.0), (65.0, 45.0), 4.0));
+    c.paint(RED, line((-5.0, 45.0), (65.0, -5.0), 4.0));
+    let m = c.masks(&[BLUE, RED]);
+    assert_eq!(crossings(&m[0], &m[1], 6.0), 1);
+    drop(m);
+    let mut set = Mask::new(60, 40);
+    set.set(59, 39, true);
+    drop(set);
+    drop(mask(60, 40, |x, _| x > 30.0));
+    let mut rng = Lcg(3);
+    drop(rng.mask(60, 40, 500));
+    for _ in 0..20 {
+        assert_eq!(Mask::new(60, 40).count(), 0);
+    }
+    let window: Vec<Mask> = (0..20).map(|_| Mask::new(60, 40)).collect();
+    assert!(window.iter().all(|m| m.count() == 0));
+    drop(window);
+    for (w, h) in [(30, 20), (60, 40), (61, 40), (1, 1), (200, 100)] {
+        assert_eq!(
+            Mask::new(w, h).count(),
+            0,
+            "a smaller or larger mask, {w}x{h}"
+        );
+    }
 }

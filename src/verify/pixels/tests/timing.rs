@@ -65,7 +65,7 @@ fn timing_report() {
 
 #[test]
 fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
-    let (w, h) = (37u32, 23u32);
+    let (w, h) = (97u32, 23u32);
     let mut seed = 12345u64;
     let mut next = move || {
         seed = seed
@@ -80,12 +80,18 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
         [20, 20, 20],
         [128, 128, 255],
     ];
-    let rgba: Vec<u8> = (0..w * h)
-        .flat_map(|_| {
-            let c = palette[next() as usize % palette.len()];
-            [c[0], c[1], c[2], 255]
-        })
-        .collect();
+    // Runs of 1 to 70 equal pixels, wrapping across rows, so the mask cutter's one-, four-
+    // and sixteen-pixel steps all end at every offset, then single random pixels.
+    let mut rgba = Vec::new();
+    while rgba.len() < (w * h * 4) as usize {
+        let c = palette[next() as usize % palette.len()];
+        let len = match rgba.len() < (w * h * 2) as usize {
+            true => 1 + next() as usize % 70,
+            false => 1,
+        };
+        (0..len).for_each(|_| rgba.extend([c[0], c[1], c[2], 255]));
+    }
+    rgba.truncate((w * h * 4) as usize);
     let image = Image {
         width: w,
         height: h,
