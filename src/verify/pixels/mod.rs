@@ -262,23 +262,16 @@ fn run_bounds(p: usize, q: usize, w: usize) -> Bounds {
     }
 }
 
-/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: once four
-/// pixels match, sixteen at a time (64 bytes, one vector compare), then four at a time as
-/// one `u128`, then one at a time. Long runs — the background above all — are most of an
-/// image, so this loop is most of the cost of cutting masks.
+/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: four pixels
+/// at a time as one `u128`, then one at a time.
 fn run_end(rgba: &[u8], p: usize, n: usize) -> usize {
     let one = u32::from_le_bytes(rgba[4 * p..4 * p + 4].try_into().expect("4 bytes"));
     let four = u128::from(one) * 0x0000_0001_0000_0001_0000_0001_0000_0001;
-    let quad = |q: usize| u128::from_le_bytes(rgba[4 * q..4 * q + 16].try_into().expect("16"));
     let mut q = p + 1;
-    if q + 4 <= n && quad(q) == four {
-        let wide: [u8; 64] = std::array::from_fn(|i| rgba[4 * p + i % 4]);
-        while q + 16 <= n && rgba[4 * q..4 * q + 64] == wide {
-            q += 16;
-        }
-        while q + 4 <= n && quad(q) == four {
-            q += 4;
-        }
+    while q + 4 <= n
+        && u128::from_le_bytes(rgba[4 * q..4 * q + 16].try_into().expect("16 bytes")) == four
+    {
+        q += 4;
     }
     while q < n && rgba[4 * q..4 * q + 4] == rgba[4 * p..4 * p + 4] {
         q += 1;
