@@ -130,6 +130,12 @@ impl Bounds {
         Bounds::new(x0, y0, (self.x1 + r).min(w), (self.y1 + r).min(h))
     }
 
+    /// The part of `[0, w) × [0, h)` within `r` (Chebyshev) of both boxes, if any: where a
+    /// pixel of each can lie when the two are at most `r` apart.
+    pub(super) fn near(self, o: Bounds, r: usize, w: usize, h: usize) -> Option<Bounds> {
+        self.grow(r, w, h).intersect(o.grow(r, w, h))
+    }
+
     /// In the coordinates of `origin`'s top-left corner.
     pub(super) fn shift(self, origin: Bounds) -> Bounds {
         let (x, y) = (origin.x0, origin.y0);

@@ -123,8 +123,7 @@ impl Mask {
     /// Sets or clears pixel `(x, y)`. Panics if it lies outside the mask.
     pub fn set(&mut self, x: u32, y: u32, v: bool) {
         let i = self.index(x, y);
-        self.bits[i] = v;
-        self.bounds = None;
+        self.bits_mut()[i] = v;
     }
 
     /// The number of set pixels.

@@ -15,12 +15,12 @@ use super::label::{Bounds, Runs, View, bbox, each_label, join_label, runs_of, sa
 /// Panics if the sizes differ.
 pub fn gap(a: &Mask, b: &Mask) -> Option<f64> {
     same_size(a, b);
-    let d = nearest_sq(a, bbox(a)?, b, bbox(b)?);
+    let d = nearest_sq(a, b)?;
     Some(if d <= 2 { 0.0 } else { (d as f64).sqrt() - 1.0 })
 }
 
-/// The smallest squared distance between a pixel of `a` (inside `ba`) and one of `b`
-/// (inside `bb`), both boxes not empty.
+/// The smallest squared distance between a pixel of `a` and one of `b`; `None` when either
+/// is empty.
 ///
 /// The closest pair at distance `d` lies where the two boxes, each grown by `d`, overlap.
 /// So the transform runs over the boxes grown by a reach `r` (8 px, doubling): a result
@@ -28,19 +28,20 @@ pub fn gap(a: &Mask, b: &Mask) -> Option<f64> {
 /// in the window) doubles `r`. Once `r` spans the image the window is the boxes' union.
 /// Masks that touch or nearly touch — the common question — cost a window about the
 /// size of their meeting zone rather than of both shapes.
-fn nearest_sq(a: &Mask, ba: Bounds, b: &Mask, bb: Bounds) -> i64 {
+fn nearest_sq(a: &Mask, b: &Mask) -> Option<i64> {
+    let (ba, bb) = (bbox(a)?, bbox(b)?);
     let (w, h) = a.dims();
     let mut reach = 8usize;
     while reach < w.max(h) {
-        let window = ba.grow(reach, w, h).intersect(bb.grow(reach, w, h));
+        let window = ba.near(bb, reach, w, h);
         let found = window.and_then(|win| min_dist_sq(a.view(win), b.view(win)));
         match found {
-            Some(d) if d <= (reach * reach) as i64 => return d,
+            Some(d) if d <= (reach * reach) as i64 => return Some(d),
             _ => reach *= 2,
         }
     }
     let window = ba.union(bb);
-    min_dist_sq(a.view(window), b.view(window)).expect("both masks are set in their union")
+    min_dist_sq(a.view(window), b.view(window))
 }
 
 /// Smallest squared distance from a set pixel of `a` to a set pixel of `b` in one window;
@@ -151,7 +152,7 @@ pub fn crossings(a: &Mask, b: &Mask, join: f64) -> u64 {
     let (w, h) = a.dims();
     // Contact pixels and their 8-neighbours in the other mask all lie in this window.
     let window = bbox(a).zip(bbox(b));
-    let window = window.and_then(|(ba, bb)| ba.grow(1, w, h).intersect(bb.grow(1, w, h)));
+    let window = window.and_then(|(ba, bb)| ba.near(bb, 1, w, h));
     let Some(r) = window else { return 0 };
     let (va, vb) = (a.view(r), b.view(r));
     let mut touching = Mask::new(r.w() as u32, r.h() as u32);

@@ -92,20 +92,10 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
         (0..len).for_each(|_| rgba.extend([c[0], c[1], c[2], 255]));
     }
     rgba.truncate((w * h * 4) as usize);
-    let image = Image {
-        width: w,
-        height: h,
-        rgba: &rgba,
-    };
+    let image = image(w, h, &rgba);
     let rules = [
-        MaskRule::Color {
-            rgb: [0, 0, 255],
-            tolerance: 100.0,
-        },
-        MaskRule::Color {
-            rgb: [255, 0, 0],
-            tolerance: 442.0,
-        },
+        color([0, 0, 255], 100.0),
+        color([255, 0, 0], 442.0),
         MaskRule::Ink { threshold: 40 },
         MaskRule::Dark { threshold: 128 },
     ];
@@ -146,24 +136,11 @@ fn boxes_recorded_while_cutting_are_exact() {
     // A red run that wraps from the end of row 2 to the start of row 3.
     paint(19, 2, [255, 0, 0]);
     paint(0, 3, [255, 0, 0]);
-    let image = Image {
-        width: w,
-        height: h,
-        rgba: &rgba,
-    };
+    let image = image(w, h, &rgba);
     let rules = [
-        MaskRule::Color {
-            rgb: [0, 0, 255],
-            tolerance: 10.0,
-        },
-        MaskRule::Color {
-            rgb: [255, 0, 0],
-            tolerance: 10.0,
-        },
-        MaskRule::Color {
-            rgb: [0, 255, 0],
-            tolerance: 10.0,
-        },
+        color([0, 0, 255], 10.0),
+        color([255, 0, 0], 10.0),
+        color([0, 255, 0], 10.0),
     ];
     let cut = masks(&image, [255, 255, 255], &rules);
     assert_boxes_exact(&cut);
