@@ -32,10 +32,15 @@ pub(super) fn each_label(
 /// Chebyshev length at most `k`. Returns the runs of the view, their component ids and the
 /// component count.
 pub(super) fn join_label(view: View<'_>, join: f64) -> (Runs, Vec<u32>, usize) {
-    let k = (join.floor() as usize).clamp(1, view.w().max(view.h()).max(1));
     let runs = runs_of(view, true);
-    let ids = label_within(&runs, k);
+    let ids = label_within(&runs, join_reach(join, view.w(), view.h()));
     (runs, ids.0, ids.1)
+}
+
+/// The Chebyshev reach `k = max(1, floor(join))` of a join, capped by a `w × h` window's
+/// larger side (beyond it every pair of pixels is joined anyway); NaN counts as 0.
+pub(super) fn join_reach(join: f64, w: usize, h: usize) -> usize {
+    (join.floor() as usize).clamp(1, w.max(h).max(1))
 }
 
 /// Components of runs where two pixels belong together when they are at most `k` apart
@@ -190,6 +195,18 @@ pub(super) struct Run {
 pub(super) struct Runs {
     pub(super) runs: Vec<Run>,
     pub(super) rows: Vec<usize>,
+}
+
+impl Runs {
+    /// The number of rows.
+    pub(super) fn height(&self) -> usize {
+        self.rows.len().saturating_sub(1)
+    }
+
+    /// The runs of row `y`, left to right.
+    pub(super) fn row(&self, y: usize) -> &[Run] {
+        &self.runs[self.rows[y]..self.rows[y + 1]]
+    }
 }
 
 /// The maximal runs of pixels equal to `value`.

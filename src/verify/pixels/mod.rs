@@ -261,16 +261,21 @@ fn run_bounds(p: usize, q: usize, w: usize) -> Bounds {
     }
 }
 
-/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: four pixels
-/// at a time as one `u128`, then one at a time.
+/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: sixteen
+/// pixels at a time (eight `u64` XORs folded with OR, which the compiler vectorises), then
+/// one at a time.
 fn run_end(rgba: &[u8], p: usize, n: usize) -> usize {
     let one = u32::from_le_bytes(rgba[4 * p..4 * p + 4].try_into().expect("4 bytes"));
-    let four = u128::from(one) * 0x0000_0001_0000_0001_0000_0001_0000_0001;
+    let two = u64::from(one) * 0x0000_0001_0000_0001;
     let mut q = p + 1;
-    while q + 4 <= n
-        && u128::from_le_bytes(rgba[4 * q..4 * q + 16].try_into().expect("16 bytes")) == four
-    {
-        q += 4;
+    for block in rgba[4 * q..4 * n].chunks_exact(64) {
+        let differ = block.chunks_exact(8).fold(0, |acc, word| {
+            acc | (u64::from_le_bytes(word.try_into().expect("8 bytes")) ^ two)
+        });
+        if differ != 0 {
+            break;
+        }
+        q += 16;
     }
     while q < n && rgba[4 * q..4 * q + 4] == rgba[4 * p..4 * p + 4] {
         q += 1;

@@ -2,7 +2,10 @@
 //! (connects), on the runs and labels of `label`.
 
 use super::Mask;
-use super::label::{Bounds, Runs, View, bbox, each_label, join_label, runs_of, same_size};
+use super::label::{
+    Bounds, Run, Runs, View, bbox, each_label, join_label, join_reach, label_within, runs_of,
+    same_size,
+};
 
 /// Smallest number of clear pixels between two masks.
 ///
@@ -154,28 +157,60 @@ pub fn crossings(a: &Mask, b: &Mask, join: f64) -> u64 {
     let window = bbox(a).zip(bbox(b));
     let window = window.and_then(|(ba, bb)| ba.near(bb, 1, w, h));
     let Some(r) = window else { return 0 };
-    let (va, vb) = (a.view(r), b.view(r));
-    let mut touching = Mask::new(r.w() as u32, r.h() as u32);
-    mark_touching(va, vb, &mut touching);
-    mark_touching(vb, va, &mut touching);
-    join_label(touching.full(), join).2 as u64
+    let (ra, rb) = (runs_of(a.view(r), true), runs_of(b.view(r), true));
+    let touching = touching_runs(&ra, &rb);
+    label_within(&touching, join_reach(join, r.w(), r.h())).1 as u64
 }
 
-/// Sets in `out` every pixel of `from` with an 8-neighbour (or itself) in `other`; visits
-/// only the runs of `from`, so the cost follows the drawn pixels, not the window.
-fn mark_touching(from: View<'_>, other: View<'_>, out: &mut Mask) {
-    let (w, h) = (from.w(), from.h());
-    let runs = runs_of(from, true);
-    let bits = out.bits_mut();
+/// The maximal runs of the contact set of two run sets of one window: the pixels of either
+/// with an 8-neighbour (or itself) in the other. Works on runs alone, so the cost follows
+/// the runs, not the pixels.
+fn touching_runs(a: &Runs, b: &Runs) -> Runs {
+    let h = a.height();
+    let mut out = Runs {
+        runs: Vec::new(),
+        rows: Vec::with_capacity(h + 1),
+    };
+    let mut spans = Vec::new();
     for y in 0..h {
-        let (lo, hi) = (y.saturating_sub(1), (y + 1).min(h - 1));
-        for run in &runs.runs[runs.rows[y]..runs.rows[y + 1]] {
-            for x in run.x0 as usize..run.x1 as usize {
-                let (x0, x1) = (x.saturating_sub(1), (x + 1).min(w - 1));
-                let near = (lo..=hi).any(|yy| other.row(yy)[x0..=x1].iter().any(|&v| v));
-                if near {
-                    bits[y * w + x] = true;
-                }
+        out.rows.push(out.runs.len());
+        spans.clear();
+        near_spans(a, b, y, &mut spans);
+        near_spans(b, a, y, &mut spans);
+        spans.sort_unstable_by_key(|s: &Run| s.x0);
+        let first = out.runs.len();
+        for s in spans.drain(..) {
+            let open = out.runs[first..].last_mut();
+            match open {
+                // Overlapping or adjacent spans of this row make one maximal run.
+                Some(last) if s.x0 <= last.x1 => last.x1 = last.x1.max(s.x1),
+                _ => out.runs.push(s),
+            }
+        }
+    }
+    out.rows.push(out.runs.len());
+    out
+}
+
+/// Pushes onto `out` the parts of row `y`'s runs of `from` that have an 8-neighbour (or
+/// the pixel itself) in `other`: pixel `x` does when a run `[x0, x1)` of `other` in rows
+/// `y - 1 ..= y + 1` has `x0 - 1 <= x < x1 + 1`. Merge-walks the sorted runs.
+fn near_spans(from: &Runs, other: &Runs, y: usize, out: &mut Vec<Run>) {
+    let row = from.row(y);
+    if row.is_empty() {
+        return;
+    }
+    for yy in y.saturating_sub(1)..(y + 2).min(from.height()) {
+        let near = other.row(yy);
+        let mut i = 0;
+        for r in row {
+            // Runs of `other` whose reach ends left of `r` end left of the later runs too.
+            while i < near.len() && near[i].x1 < r.x0 {
+                i += 1;
+            }
+            for o in near[i..].iter().take_while(|o| o.x0 < r.x1 + 1) {
+                let (x0, x1) = (r.x0.max(o.x0.saturating_sub(1)), r.x1.min(o.x1 + 1));
+                out.push(Run { x0, x1 });
             }
         }
     }

@@ -336,17 +336,19 @@ fn crossings_match_chain_reference() {
     for _ in 0..200 {
         let (w, h) = (1 + rng.below(14), 1 + rng.below(14));
         let (a, b) = (rng.any_mask(w, h, 500), rng.any_mask(w, h, 500));
-        let join = f64::from(rng.below(40)) / 4.0;
-        let near = |m: &Mask, p: (i64, i64)| {
-            let adjacent = |q: &(i64, i64)| (p.0 - q.0).abs() <= 1 && (p.1 - q.1).abs() <= 1;
-            pixels(m).iter().any(adjacent)
-        };
-        let mut touching: Vec<_> = pixels(&a).into_iter().filter(|&p| near(&b, p)).collect();
-        touching.extend(pixels(&b).into_iter().filter(|&p| near(&a, p)));
-        touching.sort_unstable();
-        touching.dedup();
-        let want = distinct(&brute_groups(&touching, (join.floor() as i64).max(1)));
-        assert_eq!(crossings(&a, &b, join), want, "{join} {a:?} {b:?}");
+        check_crossings(&a, &b, f64::from(rng.below(40)) / 4.0);
+    }
+}
+
+/// Larger, sparser masks: many runs per row, runs of the other mask just out of reach
+/// on either side, rows with runs of one mask only.
+#[test]
+fn crossings_match_chain_reference_on_larger_masks() {
+    let mut rng = Lcg(11);
+    for _ in 0..40 {
+        let (w, h) = (20 + rng.below(30), 1 + rng.below(30));
+        let (a, b) = (rng.any_mask(w, h, 120), rng.any_mask(w, h, 120));
+        check_crossings(&a, &b, f64::from(rng.below(16)) / 2.0);
     }
 }
 
@@ -455,8 +457,7 @@ fn results_are_deterministic() {
 }
 
 /// Mask buffers go back to this thread's spares when dropped: every way of setting pixels
-/// (cutting, `set`, `from_fn`, the contact masks `crossings` builds) must leave the next
-/// mask of that size all clear.
+/// (cutting, `set`, `from_fn`) must leave the next mask of that size all clear.
 #[test]
 fn a_new_mask_is_clear_after_any_mask_of_its_size_was_dropped() {
     // Corner to corner, so the window `crossings` works in is the whole image.

@@ -163,3 +163,18 @@ pub(super) fn distinct(groups: &[usize]) -> u64 {
     g.dedup();
     g.len() as u64
 }
+
+/// `crossings` against the definition: contact pixels chained by steps of Chebyshev
+/// length at most `max(1, floor(join))`.
+pub(super) fn check_crossings(a: &Mask, b: &Mask, join: f64) {
+    let near = |m: &Mask, p: (i64, i64)| {
+        let adjacent = |q: &(i64, i64)| (p.0 - q.0).abs() <= 1 && (p.1 - q.1).abs() <= 1;
+        pixels(m).iter().any(adjacent)
+    };
+    let mut touching: Vec<_> = pixels(a).into_iter().filter(|&p| near(b, p)).collect();
+    touching.extend(pixels(b).into_iter().filter(|&p| near(a, p)));
+    touching.sort_unstable();
+    touching.dedup();
+    let want = distinct(&brute_groups(&touching, (join.floor() as i64).max(1)));
+    assert_eq!(crossings(a, b, join), want, "{join} {a:?} {b:?}");
+}
