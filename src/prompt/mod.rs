@@ -79,15 +79,23 @@ pub fn error_chain(e: &tera::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-/// Renders prompt `id` with the sample's values; the text may have at most `max_bytes`.
+/// Renders prompt `id`, whose template text is `source`, with the sample's values; the text
+/// may have at most `max_bytes`.
+///
+/// Only the values the template can name go into its context (see [`named_in`]): turning
+/// every value of a sample into JSON for each prompt cost more than rendering it. A value
+/// the template does not name cannot change its text, so the output is the same.
 pub fn render(
     tera: &tera::Tera,
     id: &str,
+    source: &str,
     scope: &IndexMap<String, Value>,
     max_bytes: u64,
 ) -> Result<String, RenderError> {
+    let names = named_in(source);
+    let named = |k: &str| names.as_ref().is_none_or(|n| n.binary_search(&k).is_ok());
     let mut ctx = tera::Context::new();
-    for (k, v) in scope {
+    for (k, v) in scope.iter().filter(|(k, _)| named(k)) {
         let json = v
             .to_json()
             .map_err(|e| RenderError::new(format!("`{k}` cannot be shown in a prompt ({e})")))?;
@@ -109,6 +117,29 @@ pub fn render(
         });
     }
     String::from_utf8(out.text).map_err(|_| RenderError::new("the rendered prompt is not UTF-8"))
+}
+
+/// Tera's variable that holds the whole context.
+const WHOLE_CONTEXT: &str = "__tera_context";
+
+/// Every word of `source` that could name a context variable, sorted and unique; `None`
+/// when the template reads the whole context ([`WHOLE_CONTEXT`]).
+///
+/// A Tera template reaches a context variable only by writing its name as an identifier
+/// (ASCII letters, digits and `_`) or through [`WHOLE_CONTEXT`]; it cannot include other
+/// templates ([`forbidden_tag`]). So the words of its text, inside tags or not, cover every
+/// variable it can read.
+pub fn named_in(source: &str) -> Option<Vec<&str>> {
+    let mut words: Vec<&str> = source
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    match words.binary_search(&WHOLE_CONTEXT) {
+        Ok(_) => None,
+        Err(_) => Some(words),
+    }
 }
 
 /// Tera's `range` with the same arguments, refusing more than [`MAX_RANGE`] numbers.
@@ -172,17 +203,44 @@ impl std::io::Write for Capped {
 mod tests {
     use super::*;
 
+    /// An engine with these `(id, template)` pairs, and a renderer of them by id.
+    struct Engine {
+        tera: tera::Tera,
+        sources: Vec<(&'static str, &'static str)>,
+    }
+
+    impl Engine {
+        fn new(sources: &[(&'static str, &'static str)]) -> Self {
+            let mut tera = new_engine();
+            for (id, source) in sources {
+                tera.add_raw_template(id, source).unwrap();
+            }
+            let sources = sources.to_vec();
+            Self { tera, sources }
+        }
+
+        fn render(
+            &self,
+            id: &str,
+            scope: &IndexMap<String, Value>,
+            max: u64,
+        ) -> Result<String, RenderError> {
+            let source = self.sources.iter().find(|s| s.0 == id).unwrap().1;
+            render(&self.tera, id, source, scope, max)
+        }
+    }
+
     #[test]
     fn renders_and_blocks_env() {
-        let mut t = new_engine();
-        t.add_raw_template("p", "n={{ n }} <&>").unwrap();
-        t.add_raw_template("env", "{{ get_env(name='HOME') }}")
-            .unwrap();
+        let t = Engine::new(&[
+            ("p", "n={{ n }} <&>"),
+            ("env", "{{ get_env(name='HOME') }}"),
+        ]);
         let mut scope = IndexMap::new();
         scope.insert("n".to_string(), Value::Int(3));
-        assert_eq!(render(&t, "p", &scope, 100).unwrap(), "n=3 <&>");
+        assert_eq!(t.render("p", &scope, 100).unwrap(), "n=3 <&>");
         assert!(
-            render(&t, "env", &scope, 100)
+            t.render("env", &scope, 100)
                 .unwrap_err()
                 .message
                 .contains("disabled")
@@ -206,22 +264,58 @@ mod tests {
 
     #[test]
     fn output_and_ranges_are_bounded() {
-        let mut t = new_engine();
-        t.add_raw_template("loop", "{% for i in range(end=n) %}ab{% endfor %}")
-            .unwrap();
-        t.add_raw_template(
-            "steps",
-            "{% for i in range(start=2, end=9, step_by=3) %}{{ i }},{% endfor %}",
-        )
-        .unwrap();
+        let t = Engine::new(&[
+            ("loop", "{% for i in range(end=n) %}ab{% endfor %}"),
+            (
+                "steps",
+                "{% for i in range(start=2, end=9, step_by=3) %}{{ i }},{% endfor %}",
+            ),
+        ]);
         let mut scope = IndexMap::new();
         scope.insert("n".to_string(), Value::Int(50));
-        assert_eq!(render(&t, "loop", &scope, 100).unwrap().len(), 100);
-        assert_eq!(render(&t, "steps", &scope, 100).unwrap(), "2,5,8,");
-        let long = render(&t, "loop", &scope, 99).unwrap_err().message;
+        assert_eq!(t.render("loop", &scope, 100).unwrap().len(), 100);
+        assert_eq!(t.render("steps", &scope, 100).unwrap(), "2,5,8,");
+        let long = t.render("loop", &scope, 99).unwrap_err().message;
         assert!(long.contains("longer than the limit of 99"), "{long}");
         scope.insert("n".to_string(), Value::Int(10_000_000_000));
-        let huge = render(&t, "loop", &scope, 1 << 40).unwrap_err().message;
+        let huge = t.render("loop", &scope, 1 << 40).unwrap_err().message;
         assert!(huge.contains("at most 10000 numbers"), "{huge}");
+    }
+
+    /// The context holds the values a template names, so one it does not name cannot stop
+    /// it (here a float JSON cannot show); `__tera_context` names them all.
+    #[test]
+    fn the_context_holds_the_values_the_template_names() {
+        let t = Engine::new(&[
+            ("n", "{{ n }}{% if n_max is defined %}!{% endif %}"),
+            ("bad", "{{ bad }}"),
+            ("all", "{{ __tera_context }}"),
+            ("loop", "{% for x in xs %}{{ x }}{% endfor %}"),
+        ]);
+        let mut scope = IndexMap::new();
+        scope.insert("n".to_string(), Value::Int(3));
+        scope.insert(
+            "xs".to_string(),
+            Value::List(vec![Value::Int(1), Value::Int(2)]),
+        );
+        scope.insert("bad".to_string(), Value::Float(f64::NAN));
+        assert_eq!(t.render("n", &scope, 100).unwrap(), "3");
+        assert_eq!(t.render("loop", &scope, 100).unwrap(), "12");
+        for id in ["bad", "all"] {
+            let e = t.render(id, &scope, 1000).unwrap_err().message;
+            assert!(e.contains("`bad` cannot be shown"), "{id}: {e}");
+        }
+        scope.shift_remove("bad");
+        scope.insert("n_max".to_string(), Value::Int(9));
+        assert_eq!(t.render("n", &scope, 100).unwrap(), "3!");
+        let all = t.render("all", &scope, 1000).unwrap();
+        assert!(all.contains("\"xs\"") && all.contains("\"n_max\""), "{all}");
+    }
+
+    #[test]
+    fn named_words_are_sorted_and_unique() {
+        let words = named_in("{{ b.c }} {{a}} {% if b %}x-y{% endif %}").unwrap();
+        assert_eq!(words, ["a", "b", "c", "endif", "if", "x", "y"]);
+        assert_eq!(named_in("{{ __tera_context }}"), None);
     }
 }
