@@ -2,6 +2,7 @@
 //! (8- or 4-connected, or joined within a Chebyshev distance), bounding boxes and views.
 
 use super::Mask;
+pub(super) use super::runs::{Run, Runs, runs_of};
 
 /// Calls `f` with the joined-component id of the set pixels of `view` inside `r`.
 pub(super) fn each_label(
@@ -182,53 +183,6 @@ impl<'a> View<'a> {
         let start = (self.b.y0 + y) * self.mask.width as usize;
         &self.mask.bits[start + self.b.x0..start + self.b.x1]
     }
-}
-
-/// A maximal horizontal run `[x0, x1)` of one row.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Run {
-    pub(super) x0: u32,
-    pub(super) x1: u32,
-}
-
-/// The runs of a window, row by row: row `y` holds `runs[rows[y]..rows[y + 1]]`.
-pub(super) struct Runs {
-    pub(super) runs: Vec<Run>,
-    pub(super) rows: Vec<usize>,
-}
-
-impl Runs {
-    /// The number of rows.
-    pub(super) fn height(&self) -> usize {
-        self.rows.len().saturating_sub(1)
-    }
-
-    /// The runs of row `y`, left to right.
-    pub(super) fn row(&self, y: usize) -> &[Run] {
-        &self.runs[self.rows[y]..self.rows[y + 1]]
-    }
-}
-
-/// The maximal runs of pixels equal to `value`.
-pub(super) fn runs_of(view: View<'_>, value: bool) -> Runs {
-    let mut out = Runs {
-        runs: Vec::new(),
-        rows: Vec::with_capacity(view.h() + 1),
-    };
-    for y in 0..view.h() {
-        out.rows.push(out.runs.len());
-        let (row, mut x) = (view.row(y), 0);
-        while let Some(start) = seek(&row[x..], value) {
-            let x0 = x + start;
-            x = seek(&row[x0..], !value).map_or(row.len(), |l| x0 + l);
-            out.runs.push(Run {
-                x0: x0 as u32,
-                x1: x as u32,
-            });
-        }
-    }
-    out.rows.push(out.runs.len());
-    out
 }
 
 /// The first index of `value` in `row`: blocks of 32 are tested branch-free first, which

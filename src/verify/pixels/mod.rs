@@ -16,19 +16,22 @@
 //!   accumulation, no hash map, no threading.
 //! - No recursion: labelling is iterative, so 2000×2000 masks are safe.
 //! - Linear time: masks are cut in one pass over the pixels (a run of equal pixels is
-//!   classified once); measures work inside the masks' bounding boxes, on runs rather than
+//!   classified once), recording each mask's runs and bounding box as they are cut;
+//!   measures work inside the masks' bounding boxes, on the recorded runs rather than
 //!   pixels where they can; joining within `k` pixels costs O(runs · k).
 //! - `std` only, and the crate's per-thread [`crate::spares`] for mask buffers.
 
 mod label;
 mod pair;
+mod runs;
 
 use std::cell::RefCell;
 
 use crate::spares::Spares;
 
-use label::{Bounds, View, bbox, label, runs_of};
+use label::{Bounds, View, bbox, label};
 pub use pair::{Joined, Rect, connects, contact, crossings, gap};
+use runs::{Runs, runs_of};
 
 #[cfg(test)]
 mod tests;
@@ -52,7 +55,8 @@ thread_local! {
 /// A binary mask of an image's size.
 ///
 /// Its buffer is handed to this thread's spares when it is dropped, cleared where it was
-/// set, so the masks of the next image reuse it (see [`crate::spares`]).
+/// set (its recorded runs, else its box, else in full), so the masks of the next image
+/// reuse it (see [`crate::spares`]).
 #[derive(Clone, Debug)]
 pub struct Mask {
     width: u32,
@@ -61,6 +65,9 @@ pub struct Mask {
     /// The bounding box of the set pixels when known (`Some(None)`: known empty), so the
     /// measures need not scan for it; [`masks_for`] records it while cutting.
     bounds: Option<Option<Bounds>>,
+    /// The runs of set pixels over the whole mask when known, recorded by [`masks_for`]
+    /// while cutting, so the measures need not scan the pixels for them.
+    runs: Option<Runs>,
 }
 
 impl PartialEq for Mask {
@@ -89,6 +96,7 @@ impl Mask {
             height,
             bits,
             bounds: Some(None),
+            runs: None,
         }
     }
 
@@ -102,6 +110,7 @@ impl Mask {
             height,
             bits,
             bounds: None,
+            runs: None,
         }
     }
 
@@ -131,10 +140,37 @@ impl Mask {
         self.bits.iter().filter(|&&v| v).count() as u64
     }
 
-    /// The pixels for writing; the bounding box is then no longer known.
+    /// The pixels for writing; the bounding box and the runs are then no longer known.
     fn bits_mut(&mut self) -> &mut [bool] {
-        self.bounds = None;
+        (self.bounds, self.runs) = (None, None);
         &mut self.bits
+    }
+
+    /// Sets pixels `p..q` (row-major, possibly over several rows), keeping the runs when
+    /// recording (the box then comes from them in [`Mask::end_cut`]), else the box.
+    fn cut(&mut self, p: usize, q: usize) {
+        let w = self.width as usize;
+        self.bits[p..q].fill(true);
+        let Some(runs) = &mut self.runs else {
+            let run = run_bounds(p, q, w);
+            let known = self.bounds.flatten();
+            self.bounds = Some(Some(known.map_or(run, |b| b.union(run))));
+            return;
+        };
+        let mut s = p;
+        while s < q {
+            let (y, e) = (s / w, q.min((s / w + 1) * w));
+            runs.record(y, (s - y * w) as u32, (e - y * w) as u32);
+            s = e;
+        }
+    }
+
+    /// Ends cutting: the recorded runs cover every row, and the box is theirs.
+    fn end_cut(&mut self) {
+        if let Some(runs) = &mut self.runs {
+            runs.finish(self.height as usize);
+            self.bounds = Some(runs.bounds());
+        }
     }
 
     fn index(&self, x: u32, y: u32) -> usize {
@@ -164,12 +200,16 @@ impl Drop for Mask {
             return;
         }
         let w = self.width as usize;
-        match self.bounds {
-            Some(None) => {}
-            Some(Some(b)) => {
+        match (&self.runs, self.bounds) {
+            (Some(runs), _) => (0..runs.height()).for_each(|y| {
+                let row = runs.row(y).iter();
+                row.for_each(|r| bits[y * w + r.x0 as usize..y * w + r.x1 as usize].fill(false))
+            }),
+            (None, Some(None)) => {}
+            (None, Some(Some(b))) => {
                 (b.y0..b.y1).for_each(|y| bits[y * w + b.x0..y * w + b.x1].fill(false))
             }
-            None => bits.fill(false),
+            (None, None) => bits.fill(false),
         }
         // During thread teardown the store may be gone; the buffer is then simply freed.
         let _ = SPARE_BITS.try_with(|s| s.borrow_mut().give(bits));
@@ -229,6 +269,9 @@ pub fn masks_for(
     if !wanted.iter().any(|&w| w) {
         return out;
     }
+    for (m, _) in out.iter_mut().zip(wanted).filter(|(_, w)| **w) {
+        m.runs = Some(Runs::default());
+    }
     // Runs of one colour are common (background above all): classify once per run and
     // fill the run's bits at once.
     let rgba = image.rgba;
@@ -242,13 +285,11 @@ pub fn masks_for(
             &mut hits,
         );
         for &i in hits.iter().filter(|&&i| wanted[i]) {
-            out[i].bits[p..q].fill(true);
-            let run = run_bounds(p, q, image.width as usize);
-            let known = out[i].bounds.flatten();
-            out[i].bounds = Some(Some(known.map_or(run, |b| b.union(run))));
+            out[i].cut(p, q);
         }
         p = q;
     }
+    out.iter_mut().for_each(Mask::end_cut);
     out
 }
 

@@ -111,7 +111,7 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
             }
         }
     }
-    assert_boxes_exact(&cut);
+    assert_records_exact(&cut);
     let only = masks_for(
         &image,
         [255, 255, 255],
@@ -143,16 +143,20 @@ fn boxes_recorded_while_cutting_are_exact() {
         color([0, 255, 0], 10.0),
     ];
     let cut = masks(&image, [255, 255, 255], &rules);
-    assert_boxes_exact(&cut);
+    assert_records_exact(&cut);
     assert!(
         super::super::label::bbox(&cut[2]).is_none(),
         "no green pixel"
     );
 }
 
-/// The box each mask recorded while being cut equals the one a scan finds.
-fn assert_boxes_exact(cut: &[Mask]) {
+/// The box and the runs each mask recorded while being cut equal the ones a scan of its
+/// pixels finds: the runs of set and of clear pixels, in the whole mask and in windows
+/// that start and end inside runs.
+fn assert_records_exact(cut: &[Mask]) {
+    use super::super::runs::scan_runs;
     for m in cut {
+        assert!(m.runs.is_some(), "a cut mask records its runs");
         let mut scanned = m.clone();
         scanned.bounds = None;
         let (known, found) = (
@@ -163,5 +167,22 @@ fn assert_boxes_exact(cut: &[Mask]) {
             known, found,
             "the box recorded while cutting is the scanned one"
         );
+        let (w, h) = m.dims();
+        let cuts = |n: usize| [0, 1, n / 3, n / 2 + 1, n - 1, n];
+        for (x0, x1) in cuts(w).into_iter().flat_map(|a| cuts(w).map(|b| (a, b))) {
+            for (y0, y1) in [(0, h), (1, h - 1), (h / 2, h / 2 + 1)] {
+                if x0 >= x1 || y0 >= y1 {
+                    continue;
+                }
+                let view = m.view(Bounds::new(x0, y0, x1, y1));
+                for value in [true, false] {
+                    assert_eq!(
+                        runs_of(view, value),
+                        scan_runs(view, value),
+                        "{value} in x {x0}..{x1}, y {y0}..{y1}"
+                    );
+                }
+            }
+        }
     }
 }
