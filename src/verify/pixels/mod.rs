@@ -275,22 +275,64 @@ pub fn masks_for(
     // Runs of one colour are common (background above all): classify once per run and
     // fill the run's bits at once.
     let rgba = image.rgba;
-    let (mut p, mut hits) = (0, Vec::new());
+    let (mut p, mut hits, mut memo) = (0, Vec::new(), Memo::new(rules.len()));
     while p < n {
         let q = run_end(rgba, p, n);
-        classify(
-            [rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]],
-            background,
-            rules,
-            &mut hits,
-        );
-        for &i in hits.iter().filter(|&&i| wanted[i]) {
-            out[i].cut(p, q);
+        let c = [rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]];
+        match memo.as_mut() {
+            Some(memo) => {
+                let mut set = memo.get(c, || {
+                    classify(c, background, rules, &mut hits);
+                    hits.iter()
+                        .filter(|&&i| wanted[i])
+                        .fold(0, |s, &i| s | 1 << i)
+                });
+                while set != 0 {
+                    out[set.trailing_zeros() as usize].cut(p, q);
+                    set &= set - 1;
+                }
+            }
+            None => {
+                classify(c, background, rules, &mut hits);
+                for &i in hits.iter().filter(|&&i| wanted[i]) {
+                    out[i].cut(p, q);
+                }
+            }
         }
         p = q;
     }
     out.iter_mut().for_each(Mask::end_cut);
     out
+}
+
+/// The wanted masks a colour goes to, as a bit set, remembered for recent colours in a
+/// direct-mapped table: anti-aliased edges repeat a few colours many times.
+struct Memo {
+    /// `0x0100_0000 | rgb` of the colour in each slot; 0 for an empty slot.
+    keys: Vec<u32>,
+    sets: Vec<u64>,
+}
+
+impl Memo {
+    const SLOTS: usize = 256;
+
+    /// A memo for `rules` rules; `None` beyond 64, which a `u64` set cannot hold.
+    fn new(rules: usize) -> Option<Self> {
+        (rules <= 64).then(|| Memo {
+            keys: vec![0; Self::SLOTS],
+            sets: vec![0; Self::SLOTS],
+        })
+    }
+
+    /// The set of colour `c`, from the table or else from `classify` (and then stored).
+    fn get(&mut self, c: [u8; 3], classify: impl FnOnce() -> u64) -> u64 {
+        let key = 0x0100_0000 | u32::from_be_bytes([0, c[0], c[1], c[2]]);
+        let slot = (key.wrapping_mul(0x9E37_79B1) >> 24) as usize % Self::SLOTS;
+        if self.keys[slot] != key {
+            (self.keys[slot], self.sets[slot]) = (key, classify());
+        }
+        self.sets[slot]
+    }
 }
 
 /// The bounding box of pixels `p..q` (row-major, `w` per row), which may span rows.

@@ -120,6 +120,13 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
     );
     assert_eq!(only[1], cut[1], "a wanted mask is cut in full");
     assert_eq!(only[0].count(), 0, "an unwanted one is left empty");
+    // Beyond 64 rules the cutter classifies without its memo: rules for a colour that
+    // is nowhere nearest and selects nothing leave the other masks as they were.
+    let mut many = rules.to_vec();
+    many.extend((0..62).map(|_| color([0, 255, 0], -1.0)));
+    let wide = masks(&image, [255, 255, 255], &many);
+    assert_eq!(wide[..rules.len()], cut[..], "66 rules cut as 4");
+    assert_records_exact(&wide);
 }
 
 #[test]
@@ -185,4 +192,47 @@ fn assert_records_exact(cut: &[Mask]) {
             }
         }
     }
+}
+
+/// Thousands of distinct colours (blends of three inks with the background, as
+/// anti-aliasing makes), so the cutter's table of recent colours keeps replacing its
+/// entries: every pixel of every mask is as `classify` decides for that pixel alone.
+#[test]
+fn cut_masks_match_per_pixel_classification_over_many_colours() {
+    let (w, h) = (150u32, 60u32);
+    let mut seed = 99u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as u32
+    };
+    let inks: [[u8; 3]; 3] = [[0, 0, 255], [255, 0, 0], [0, 160, 0]];
+    let mut rgba = Vec::new();
+    for _ in 0..w * h {
+        let (ink, a) = (inks[next() as usize % 3], next() % 256);
+        let blend = |k: usize| ((u32::from(ink[k]) * a + 255 * (255 - a)) / 255) as u8;
+        // Runs of up to 4 equal pixels, so runs of one colour occur too.
+        let px = [blend(0), blend(1), blend(2), 255];
+        (0..1 + next() % 4).for_each(|_| rgba.extend(px));
+    }
+    rgba.truncate((w * h * 4) as usize);
+    let image = image(w, h, &rgba);
+    let rules = [
+        color([0, 0, 255], 120.0),
+        color([255, 0, 0], 120.0),
+        color([0, 160, 0], 60.0),
+        MaskRule::Ink { threshold: 40 },
+        MaskRule::Dark { threshold: 128 },
+    ];
+    let cut = masks(&image, [255, 255, 255], &rules);
+    let mut hits = Vec::new();
+    for (p, px) in rgba.chunks_exact(4).enumerate() {
+        classify([px[0], px[1], px[2]], [255, 255, 255], &rules, &mut hits);
+        let (x, y) = ((p % w as usize) as u32, (p / w as usize) as u32);
+        for (i, m) in cut.iter().enumerate() {
+            assert_eq!(m.get(x, y), hits.contains(&i), "rule {i} at ({x}, {y})");
+        }
+    }
+    assert_records_exact(&cut);
 }
