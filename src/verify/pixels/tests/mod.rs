@@ -330,25 +330,19 @@ fn crossings_parallel_near_and_touching() {
     }
 }
 
+/// Small dense masks, then larger, sparse ones (many runs per row, runs of the other mask
+/// just out of reach on either side, rows with runs of one mask only).
 #[test]
 fn crossings_match_chain_reference() {
-    let mut rng = Lcg(3);
-    for _ in 0..200 {
-        let (w, h) = (1 + rng.below(14), 1 + rng.below(14));
-        let (a, b) = (rng.any_mask(w, h, 500), rng.any_mask(w, h, 500));
-        check_crossings(&a, &b, f64::from(rng.below(40)) / 4.0);
-    }
-}
-
-/// Larger, sparser masks: many runs per row, runs of the other mask just out of reach
-/// on either side, rows with runs of one mask only.
-#[test]
-fn crossings_match_chain_reference_on_larger_masks() {
-    let mut rng = Lcg(11);
-    for _ in 0..40 {
-        let (w, h) = (20 + rng.below(30), 1 + rng.below(30));
-        let (a, b) = (rng.any_mask(w, h, 120), rng.any_mask(w, h, 120));
-        check_crossings(&a, &b, f64::from(rng.below(16)) / 2.0);
+    // (seed, cases, smallest width, width and height spread, density ‰, join quarters)
+    let settings = [(3, 200, 1, 14, 500, 40), (11, 40, 20, 30, 120, 32)];
+    for (seed, cases, w0, spread, density, joins) in settings {
+        let mut rng = Lcg(seed);
+        for _ in 0..cases {
+            let (w, h) = (w0 + rng.below(spread), 1 + rng.below(spread));
+            let (a, b) = (rng.any_mask(w, h, density), rng.any_mask(w, h, density));
+            check_crossings(&a, &b, f64::from(rng.below(joins)) / 4.0);
+        }
     }
 }
 

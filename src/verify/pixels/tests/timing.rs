@@ -200,21 +200,15 @@ fn assert_records_exact(cut: &[Mask]) {
 #[test]
 fn cut_masks_match_per_pixel_classification_over_many_colours() {
     let (w, h) = (150u32, 60u32);
-    let mut seed = 99u64;
-    let mut next = move || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as u32
-    };
+    let mut rng = Lcg(99);
     let inks: [[u8; 3]; 3] = [[0, 0, 255], [255, 0, 0], [0, 160, 0]];
     let mut rgba = Vec::new();
     for _ in 0..w * h {
-        let (ink, a) = (inks[next() as usize % 3], next() % 256);
+        let (ink, a) = (inks[rng.below(3) as usize], rng.below(256));
         let blend = |k: usize| ((u32::from(ink[k]) * a + 255 * (255 - a)) / 255) as u8;
         // Runs of up to 4 equal pixels, so runs of one colour occur too.
         let px = [blend(0), blend(1), blend(2), 255];
-        (0..1 + next() % 4).for_each(|_| rgba.extend(px));
+        (0..1 + rng.below(4)).for_each(|_| rgba.extend(px));
     }
     rgba.truncate((w * h * 4) as usize);
     let image = image(w, h, &rgba);
