@@ -255,17 +255,17 @@ fn prompts(
         };
         check_answer(spec, p, &answer, choices.as_deref())?;
         let max = spec.limits.prompt_bytes;
-        let text = crate::prompt::render(&spec.templates, &p.id, &p.template, values, max)
+        let text = crate::prompt::render(&spec.templates, &p.id, p.names.as_deref(), values, max)
             .map_err(|e| {
-                let path = format!("{}.template", p.path);
-                let mut err = ComposeError::new(
-                    "template-error",
-                    format!("prompt does not render ({e})"),
-                    &path,
-                );
-                err.hint = e.limit.map(crate::limits::hint);
-                err
-            })?;
+            let path = format!("{}.template", p.path);
+            let mut err = ComposeError::new(
+                "template-error",
+                format!("prompt does not render ({e})"),
+                &path,
+            );
+            err.hint = e.limit.map(crate::limits::hint);
+            err
+        })?;
         rows.push(PromptRow {
             id: p.id.clone(),
             text,

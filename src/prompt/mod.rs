@@ -79,21 +79,20 @@ pub fn error_chain(e: &tera::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-/// Renders prompt `id`, whose template text is `source`, with the sample's values; the text
-/// may have at most `max_bytes`.
+/// Renders prompt `id` with the sample's values; the text may have at most `max_bytes`.
 ///
-/// Only the values the template can name go into its context (see [`named_in`]): turning
+/// Only the values the template can name go into its context: `names` is [`named_in`] of its
+/// text, found once when the spec is loaded (`None`: every value). Turning
 /// every value of a sample into JSON for each prompt cost more than rendering it. A value
 /// the template does not name cannot change its text, so the output is the same.
 pub fn render(
     tera: &tera::Tera,
     id: &str,
-    source: &str,
+    names: Option<&[String]>,
     scope: &IndexMap<String, Value>,
     max_bytes: u64,
 ) -> Result<String, RenderError> {
-    let names = named_in(source);
-    let named = |k: &str| names.as_ref().is_none_or(|n| n.binary_search(&k).is_ok());
+    let named = |k: &str| names.is_none_or(|n| n.binary_search_by(|w| w.as_str().cmp(k)).is_ok());
     let mut ctx = tera::Context::new();
     for (k, v) in scope.iter().filter(|(k, _)| named(k)) {
         let json = v
@@ -129,17 +128,16 @@ const WHOLE_CONTEXT: &str = "__tera_context";
 /// (ASCII letters, digits and `_`) or through [`WHOLE_CONTEXT`]; it cannot include other
 /// templates ([`forbidden_tag`]). So the words of its text, inside tags or not, cover every
 /// variable it can read.
-pub fn named_in(source: &str) -> Option<Vec<&str>> {
-    let mut words: Vec<&str> = source
+pub fn named_in(source: &str) -> Option<Vec<String>> {
+    let mut words: Vec<String> = source
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .filter(|w| !w.is_empty())
+        .map(str::to_owned)
         .collect();
     words.sort_unstable();
     words.dedup();
-    match words.binary_search(&WHOLE_CONTEXT) {
-        Ok(_) => None,
-        Err(_) => Some(words),
-    }
+    let whole = words.iter().any(|w| w == WHOLE_CONTEXT);
+    (!whole).then_some(words)
 }
 
 /// Tera's `range` with the same arguments, refusing more than [`MAX_RANGE`] numbers.
@@ -226,7 +224,7 @@ mod tests {
             max: u64,
         ) -> Result<String, RenderError> {
             let source = self.sources.iter().find(|s| s.0 == id).unwrap().1;
-            render(&self.tera, id, source, scope, max)
+            render(&self.tera, id, named_in(source).as_deref(), scope, max)
         }
     }
 

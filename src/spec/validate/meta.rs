@@ -193,6 +193,7 @@ pub fn prompts(
             out.push(PromptSpec {
                 id,
                 template: p.template.clone(),
+                names: crate::prompt::named_in(&p.template),
                 answer: Param::Expr(expr, off),
                 format: p.format.clone().unwrap_or_else(|| DEFAULT_FORMAT.into()),
                 choices,

@@ -146,17 +146,12 @@ impl Mask {
         &mut self.bits
     }
 
-    /// Sets pixels `p..q` (row-major, possibly over several rows), keeping the runs when
-    /// recording (the box then comes from them in [`Mask::end_cut`]), else the box.
+    /// Sets pixels `p..q` (row-major, possibly over several rows) and records their runs;
+    /// the box comes from the runs in [`Mask::end_cut`].
     fn cut(&mut self, p: usize, q: usize) {
         let w = self.width as usize;
         self.bits[p..q].fill(true);
-        let Some(runs) = &mut self.runs else {
-            let run = run_bounds(p, q, w);
-            let known = self.bounds.flatten();
-            self.bounds = Some(Some(known.map_or(run, |b| b.union(run))));
-            return;
-        };
+        let runs = self.runs.get_or_insert_with(Runs::default);
         let mut s = p;
         while s < q {
             let (y, e) = (s / w, q.min((s / w + 1) * w));
@@ -275,29 +270,16 @@ pub fn masks_for(
     // Runs of one colour are common (background above all): classify once per run and
     // fill the run's bits at once.
     let rgba = image.rgba;
-    let (mut p, mut hits, mut memo) = (0, Vec::new(), Memo::new(rules.len()));
+    let (mut p, mut memo) = (0, Memo::new());
     while p < n {
         let q = run_end(rgba, p, n);
         let c = [rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]];
-        match memo.as_mut() {
-            Some(memo) => {
-                let mut set = memo.get(c, || {
-                    classify(c, background, rules, &mut hits);
-                    hits.iter()
-                        .filter(|&&i| wanted[i])
-                        .fold(0, |s, &i| s | 1 << i)
-                });
-                while set != 0 {
-                    out[set.trailing_zeros() as usize].cut(p, q);
-                    set &= set - 1;
-                }
-            }
-            None => {
-                classify(c, background, rules, &mut hits);
-                for &i in hits.iter().filter(|&&i| wanted[i]) {
-                    out[i].cut(p, q);
-                }
-            }
+        let hits = memo.get(c, |hits| {
+            classify(c, background, rules, hits);
+            hits.retain(|&i| wanted[i]);
+        });
+        for &i in hits {
+            out[i].cut(p, q);
         }
         p = q;
     }
@@ -305,42 +287,35 @@ pub fn masks_for(
     out
 }
 
-/// The wanted masks a colour goes to, as a bit set, remembered for recent colours in a
-/// direct-mapped table: anti-aliased edges repeat a few colours many times.
+/// The wanted masks a colour goes to, remembered for recent colours in a direct-mapped
+/// table: anti-aliased edges repeat a few colours many times.
 struct Memo {
     /// `0x0100_0000 | rgb` of the colour in each slot; 0 for an empty slot.
     keys: Vec<u32>,
-    sets: Vec<u64>,
+    /// The mask indices of each slot's colour (buffers reused when a slot is replaced).
+    hits: Vec<Vec<usize>>,
 }
 
 impl Memo {
     const SLOTS: usize = 256;
 
-    /// A memo for `rules` rules; `None` beyond 64, which a `u64` set cannot hold.
-    fn new(rules: usize) -> Option<Self> {
-        (rules <= 64).then(|| Memo {
+    fn new() -> Self {
+        Memo {
             keys: vec![0; Self::SLOTS],
-            sets: vec![0; Self::SLOTS],
-        })
+            hits: vec![Vec::new(); Self::SLOTS],
+        }
     }
 
-    /// The set of colour `c`, from the table or else from `classify` (and then stored).
-    fn get(&mut self, c: [u8; 3], classify: impl FnOnce() -> u64) -> u64 {
+    /// The masks of colour `c`: from the table, or else written by `classify` into the
+    /// slot's (cleared) buffer and kept.
+    fn get(&mut self, c: [u8; 3], classify: impl FnOnce(&mut Vec<usize>)) -> &[usize] {
         let key = 0x0100_0000 | u32::from_be_bytes([0, c[0], c[1], c[2]]);
         let slot = (key.wrapping_mul(0x9E37_79B1) >> 24) as usize % Self::SLOTS;
         if self.keys[slot] != key {
-            (self.keys[slot], self.sets[slot]) = (key, classify());
+            self.keys[slot] = key;
+            classify(&mut self.hits[slot]);
         }
-        self.sets[slot]
-    }
-}
-
-/// The bounding box of pixels `p..q` (row-major, `w` per row), which may span rows.
-fn run_bounds(p: usize, q: usize, w: usize) -> Bounds {
-    let (y0, y1) = (p / w, (q - 1) / w);
-    match y0 == y1 {
-        true => Bounds::new(p % w, y0, (q - 1) % w + 1, y0 + 1),
-        false => Bounds::new(0, y0, w, y1 + 1),
+        &self.hits[slot]
     }
 }
 

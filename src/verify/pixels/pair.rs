@@ -166,29 +166,16 @@ pub fn crossings(a: &Mask, b: &Mask, join: f64) -> u64 {
 /// with an 8-neighbour (or itself) in the other. Works on runs alone, so the cost follows
 /// the runs, not the pixels.
 fn touching_runs(a: &Runs, b: &Runs) -> Runs {
-    let h = a.height();
-    let mut out = Runs {
-        runs: Vec::new(),
-        rows: Vec::with_capacity(h + 1),
-    };
-    let mut spans = Vec::new();
-    for y in 0..h {
-        out.rows.push(out.runs.len());
+    let (mut out, mut spans) = (Runs::default(), Vec::new());
+    for y in 0..a.height() {
         spans.clear();
         near_spans(a, b, y, &mut spans);
         near_spans(b, a, y, &mut spans);
         spans.sort_unstable_by_key(|s: &Run| s.x0);
-        let first = out.runs.len();
-        for s in spans.drain(..) {
-            let open = out.runs[first..].last_mut();
-            match open {
-                // Overlapping or adjacent spans of this row make one maximal run.
-                Some(last) if s.x0 <= last.x1 => last.x1 = last.x1.max(s.x1),
-                _ => out.runs.push(s),
-            }
-        }
+        // Overlapping or adjacent spans of this row make one maximal run.
+        spans.iter().for_each(|s| out.record(y, s.x0, s.x1));
     }
-    out.rows.push(out.runs.len());
+    out.finish(a.height());
     out
 }
 

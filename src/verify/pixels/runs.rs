@@ -32,15 +32,16 @@ impl Runs {
         &self.runs[self.rows[y]..self.rows[y + 1]]
     }
 
-    /// Appends `[x0, x1)` to row `y`, which is this record's last row or a later one;
-    /// joins it to the row's last run when they touch, so runs stay maximal.
+    /// Appends `[x0, x1)` to row `y`, which is this record's last row or a later one, with
+    /// `x0` no smaller than the row's last run's; joins it to that run when they overlap or
+    /// touch, so runs stay maximal.
     pub(super) fn record(&mut self, y: usize, x0: u32, x1: u32) {
         while self.rows.len() <= y {
             self.rows.push(self.runs.len());
         }
         let open = self.runs[self.rows[y]..].last_mut();
         match open {
-            Some(last) if last.x1 == x0 => last.x1 = x1,
+            Some(last) if x0 <= last.x1 => last.x1 = last.x1.max(x1),
             _ => self.runs.push(Run { x0, x1 }),
         }
     }

@@ -120,8 +120,8 @@ fn runs_on_a_line_match_the_runs_of_the_cut_mask() {
     );
     assert_eq!(only[1], cut[1], "a wanted mask is cut in full");
     assert_eq!(only[0].count(), 0, "an unwanted one is left empty");
-    // Beyond 64 rules the cutter classifies without its memo: rules for a colour that
-    // is nowhere nearest and selects nothing leave the other masks as they were.
+    // Many rules (more than a 64-bit set could hold): rules for a colour that is nowhere
+    // nearest and selects nothing leave the other masks as they were.
     let mut many = rules.to_vec();
     many.extend((0..62).map(|_| color([0, 255, 0], -1.0)));
     let wide = masks(&image, [255, 255, 255], &many);
