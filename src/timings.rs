@@ -115,6 +115,17 @@ impl Timings {
         Duration::from_nanos(self.nanos[stage.index()].load(Ordering::Relaxed))
     }
 
+    /// Thread seconds per stage, in pipeline order; empty when not enabled.
+    pub fn seconds(&self) -> Vec<(Stage, f64)> {
+        match self.enabled {
+            true => Stage::ALL
+                .iter()
+                .map(|&s| (s, self.total(s).as_secs_f64()))
+                .collect(),
+            false => Vec::new(),
+        }
+    }
+
     /// Calls recorded for `stage`.
     pub fn calls(&self, stage: Stage) -> u64 {
         self.calls[stage.index()].load(Ordering::Relaxed)
@@ -238,6 +249,25 @@ mod tests {
         for stage in Stage::ALL {
             assert_eq!(t.total(stage), Duration::ZERO);
             assert_eq!(t.calls(stage), 0);
+        }
+        assert!(t.seconds().is_empty());
+    }
+
+    #[test]
+    fn seconds_lists_every_stage_in_order() {
+        let t = Timings::new(true);
+        t.add(Stage::Verify, Duration::from_millis(1500));
+        t.add(Stage::Write, Duration::from_millis(250));
+        let seconds = t.seconds();
+        let stages: Vec<Stage> = seconds.iter().map(|&(s, _)| s).collect();
+        assert_eq!(stages, Stage::ALL);
+        for (stage, s) in seconds {
+            let want = match stage {
+                Stage::Verify => 1.5,
+                Stage::Write => 0.25,
+                _ => 0.0,
+            };
+            assert_eq!(s, want, "{}", stage.name());
         }
     }
 

@@ -160,6 +160,7 @@ pub fn merge(
         resumed_chunks: 0,
         chunks: 0,
         timings: opts.timings.then(|| timings.report(seconds, images, 1)),
+        stage_seconds: timings.seconds(),
         verification: (!report.tasks.is_empty()).then(|| report.table()),
     })
 }

@@ -120,6 +120,8 @@ pub struct BuildReport {
     pub chunks: u64,
     /// The per-stage time table, when asked for.
     pub timings: Option<String>,
+    /// Thread seconds per stage, when timings were asked for (else empty).
+    pub stage_seconds: Vec<(Stage, f64)>,
     /// The label verification table, when a task declares `verify:`.
     pub verification: Option<String>,
 }
@@ -205,6 +207,7 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
         timings: opts
             .timings
             .then(|| feedback.timings.report(seconds, images, workers)),
+        stage_seconds: feedback.timings.seconds(),
         verification: (!verification.tasks.is_empty()).then(|| verification.table()),
     })
 }

@@ -61,6 +61,8 @@ thread_local! {
 pub struct Mask {
     width: u32,
     height: u32,
+    /// Row-major pixels in its first `width * height` entries; a reused spare may be longer,
+    /// and its tail is always clear.
     bits: Vec<bool>,
     /// The bounding box of the set pixels when known (`Some(None)`: known empty), so the
     /// measures need not scan for it; [`masks_for`] records it while cutting.
@@ -72,7 +74,7 @@ pub struct Mask {
 
 impl PartialEq for Mask {
     fn eq(&self, other: &Self) -> bool {
-        (self.width, self.height) == (other.width, other.height) && self.bits == other.bits
+        (self.width, self.height) == (other.width, other.height) && self.pixels() == other.pixels()
     }
 }
 
@@ -82,15 +84,10 @@ impl Mask {
     /// An all-clear mask.
     pub fn new(width: u32, height: u32) -> Self {
         let n = width as usize * height as usize;
-        // A spare is all clear, so truncating or extending it with clear pixels keeps it so.
-        let spare = SPARE_BITS.with(|s| s.borrow_mut().take(|b| b.capacity() >= n));
-        let bits = match spare {
-            Some(mut bits) => {
-                bits.resize(n, false);
-                bits
-            }
-            None => vec![false; n],
-        };
+        // A spare is all clear and keeps its full length, so a smaller mask uses its first
+        // `n` pixels as they are: no pixel is written here, and none past `n` ever is.
+        let spare = SPARE_BITS.with(|s| s.borrow_mut().take(|b| b.len() >= n));
+        let bits = spare.unwrap_or_else(|| vec![false; n]);
         Self {
             width,
             height,
@@ -137,13 +134,19 @@ impl Mask {
 
     /// The number of set pixels.
     pub fn count(&self) -> u64 {
-        self.bits.iter().filter(|&&v| v).count() as u64
+        self.pixels().iter().filter(|&&v| v).count() as u64
+    }
+
+    /// The mask's pixels, row-major (its buffer may be longer: a spare of a larger mask).
+    fn pixels(&self) -> &[bool] {
+        &self.bits[..self.width as usize * self.height as usize]
     }
 
     /// The pixels for writing; the bounding box and the runs are then no longer known.
     fn bits_mut(&mut self) -> &mut [bool] {
         (self.bounds, self.runs) = (None, None);
-        &mut self.bits
+        let n = self.width as usize * self.height as usize;
+        &mut self.bits[..n]
     }
 
     /// Sets pixels `p..q` (row-major, possibly over several rows) and records their runs;
@@ -204,7 +207,7 @@ impl Drop for Mask {
             (None, Some(Some(b))) => {
                 (b.y0..b.y1).for_each(|y| bits[y * w + b.x0..y * w + b.x1].fill(false))
             }
-            (None, None) => bits.fill(false),
+            (None, None) => bits[..w * self.height as usize].fill(false),
         }
         // During thread teardown the store may be gone; the buffer is then simply freed.
         let _ = SPARE_BITS.try_with(|s| s.borrow_mut().give(bits));
@@ -420,7 +423,7 @@ pub fn runs(mask: &Mask, line: Line, min_len: u32) -> u64 {
     let cells: Box<dyn Iterator<Item = &bool>> = match line {
         Line::Row(y) if (y as usize) < h => Box::new(mask.full().row(y as usize).iter()),
         Line::Column(x) if (x as usize) < w => {
-            Box::new(mask.bits.iter().skip(x as usize).step_by(w))
+            Box::new(mask.pixels().iter().skip(x as usize).step_by(w))
         }
         _ => return 0,
     };

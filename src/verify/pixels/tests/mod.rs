@@ -480,4 +480,32 @@ fn a_new_mask_is_clear_after_any_mask_of_its_size_was_dropped() {
             "a smaller or larger mask, {w}x{h}"
         );
     }
+    // A smaller mask uses the front of a larger spare as it is; what it sets is cleared
+    // again, so masks of every size that take the buffer next start clear.
+    let mut small = Canvas::new(30, 20);
+    small.paint(BLUE, line((0.0, 0.0), (30.0, 20.0), 3.0));
+    let pixels = |m: &Mask| -> Vec<bool> {
+        (0..20)
+            .flat_map(|y| (0..30).map(move |x| (x, y)))
+            .map(|(x, y)| m.get(x, y))
+            .collect()
+    };
+    let first = pixels(&small.masks(&[BLUE, RED])[0]);
+    assert!(first.contains(&true));
+    for _ in 0..3 {
+        let cut = small.masks(&[BLUE, RED]);
+        assert_eq!(pixels(&cut[0]), first);
+        assert_eq!(cut[0].count(), first.iter().filter(|&&v| v).count() as u64);
+        assert_eq!(
+            cut[0],
+            Mask::from_fn(30, 20, |x, y| first[(y * 30 + x) as usize])
+        );
+        drop(cut);
+        let mut set = Mask::new(20, 30);
+        (0..20).for_each(|x| set.set(x, 29, true));
+        drop(set);
+        for (w, h) in [(200, 100), (60, 40), (30, 20), (20, 30)] {
+            assert_eq!(Mask::new(w, h).count(), 0, "{w}x{h} after a smaller mask");
+        }
+    }
 }
