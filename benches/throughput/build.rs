@@ -50,7 +50,13 @@ pub fn run(tasks: &[Task], args: &Args) {
     println!("sample_rows + ShardSet + Tally for the first N samples (used when --samples caps).");
     println!("img/s columns: median (best) over --runs {}.", args.runs);
     println!();
-    println!("`--no-verify` columns: the same build without the `verify` stage.");
+    println!("`--no-verify` columns: the same build without the `verify` stage. Ratios: of the");
+    println!(
+        "medians, then (in brackets) the lowest and highest of the runs' own ratios: each run"
+    );
+    println!(
+        "times the raster pass and its builds back to back, so a run's ratio shares its load."
+    );
     println!();
     println!(
         "| task | mode | images | raster img/s | build img/s | build/raster | overhead ms/img | pass | --no-verify img/s | ratio | pass |"
@@ -193,17 +199,28 @@ fn print_row(m: &Measured) {
     let (raster, build) = (m.raster.median(), m.build.median());
     let (ratio, unverified) = (raster / build, raster / m.unverified.median());
     println!(
-        "| {} | {} | {} | {} | {} | {ratio:.2} | {} | {} | {} | {unverified:.2} | {} |",
+        "| {} | {} | {} | {} | {} | {ratio:.2} {} | {} | {} | {} | {unverified:.2} {} | {} |",
         m.stem,
         m.mode,
         m.images,
         rate_pair(m.images, &m.raster),
         rate_pair(m.images, &m.build),
+        run_range(&m.raster, &m.build),
         ms((build - raster) / n),
         pass(ratio),
         rate_pair(m.images, &m.unverified),
+        run_range(&m.raster, &m.unverified),
         pass(unverified),
     );
+}
+
+/// The lowest and highest of the per-run ratios `raster / build`, as `(lo–hi)`.
+fn run_range(raster: &Timing, build: &Timing) -> String {
+    let ratios = raster.runs.iter().zip(&build.runs).map(|(r, b)| r / b);
+    let (lo, hi) = ratios.fold((f64::INFINITY, 0.0f64), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    format!("({lo:.2}–{hi:.2})")
 }
 
 fn pass(ratio: f64) -> &'static str {
