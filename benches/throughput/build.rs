@@ -302,7 +302,7 @@ fn print_budget(all: &[Measured]) {
     println!(
         "split is the verified build's own stage clock; `raster+encode` is those stages inside"
     );
-    println!("the build (against the limit's loop: caches are colder between stages); `outside` =");
+    println!("the build (compare `raster`, the limit's own loop); `outside` =");
     println!("wall time outside the timed stages (staging, card, manifest, publish):");
     println!();
     println!(
