@@ -121,16 +121,20 @@ pub fn render(
 /// Tera's variable that holds the whole context.
 const WHOLE_CONTEXT: &str = "__tera_context";
 
-/// Every word of `source` that could name a context variable, sorted and unique; `None`
-/// when the template reads the whole context ([`WHOLE_CONTEXT`]).
+/// Every word of `source`'s code that could name a context variable, sorted and unique;
+/// `None` when the template reads the whole context ([`WHOLE_CONTEXT`]).
 ///
 /// A Tera template reaches a context variable only by writing its name as an identifier
-/// (ASCII letters, digits and `_`) or through [`WHOLE_CONTEXT`]; it cannot include other
-/// templates ([`forbidden_tag`]). So the words of its text, inside tags or not, cover every
-/// variable it can read.
+/// (ASCII letters, digits and `_`) inside `{{ … }}` or `{% … %}`, or through
+/// [`WHOLE_CONTEXT`]; it cannot include other templates ([`forbidden_tag`]). So the words of
+/// those regions cover every variable it can read, and the prose around them (whose words
+/// often match a spec's names, such as `lines` or `size`) adds nothing. Regions are found
+/// generously: inside comments and raw blocks too, and to the end of the text when one is
+/// not closed, so the words can only be more than the template reads, never fewer.
 pub fn named_in(source: &str) -> Option<Vec<String>> {
-    let mut words: Vec<String> = source
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+    let mut words: Vec<String> = code_regions(source)
+        .iter()
+        .flat_map(|code| code.split(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
         .collect();
@@ -138,6 +142,40 @@ pub fn named_in(source: &str) -> Option<Vec<String>> {
     words.dedup();
     let whole = words.iter().any(|w| w == WHOLE_CONTEXT);
     (!whole).then_some(words)
+}
+
+/// The text inside every `{{ … }}` and `{% … %}` of `source`. A region ends at the first
+/// `}}` (or `%}`) outside a string literal (`"…"`, `'…'` or `` `…` ``; Tera strings have no
+/// escapes); an unclosed region or string runs to the end of the text.
+fn code_regions(source: &str) -> Vec<&str> {
+    let b = source.as_bytes();
+    let (mut regions, mut i) = (Vec::new(), 0);
+    while i + 1 < b.len() {
+        let close = match (b[i], b[i + 1]) {
+            (b'{', b'{') => b'}',
+            (b'{', b'%') => b'%',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let start = i + 2;
+        let mut j = start;
+        while j < b.len() && !(b[j] == close && b.get(j + 1) == Some(&b'}')) {
+            if matches!(b[j], b'"' | b'\'' | b'`') {
+                let quote = b[j];
+                j += 1;
+                while j < b.len() && b[j] != quote {
+                    j += 1;
+                }
+            }
+            j += 1;
+        }
+        // `start` and `j` sit at ASCII bytes (or the end), so both are char boundaries.
+        regions.push(&source[start..j.min(b.len())]);
+        i = j + 2;
+    }
+    regions
 }
 
 /// Tera's `range` with the same arguments, refusing more than [`MAX_RANGE`] numbers.
@@ -313,7 +351,56 @@ mod tests {
     #[test]
     fn named_words_are_sorted_and_unique() {
         let words = named_in("{{ b.c }} {{a}} {% if b %}x-y{% endif %}").unwrap();
-        assert_eq!(words, ["a", "b", "c", "endif", "if", "x", "y"]);
+        assert_eq!(words, ["a", "b", "c", "endif", "if"]);
         assert_eq!(named_in("{{ __tera_context }}"), None);
+    }
+
+    /// Only the code of a template names variables: the words of its prose do not, but a
+    /// region is never cut short by a string literal, and an unclosed one runs to the end.
+    #[test]
+    fn prose_words_are_not_names() {
+        let words = |s: &str| named_in(s).unwrap();
+        assert_eq!(words("Count the lines of size {{ n }}, e.g. {3}."), ["n"]);
+        assert_eq!(words(r#"{{ "}}" ~ a ~ '%}' ~ `}}` ~ b }} c"#), ["a", "b"]);
+        assert_eq!(words("{%- if x -%}y{%- endif -%}"), ["endif", "if", "x"]);
+        assert_eq!(words("{# {{ z }} #}{{ a"), ["a", "z"]);
+        assert_eq!(words("{{ \"open ~ q }}"), ["open", "q"]);
+        assert_eq!(words("no code at all, {or} %} }}"), Vec::<String>::new());
+        assert_eq!(words("é {{ ü ~ a }} ß"), ["a"]);
+    }
+
+    /// A template renders the same whether its context holds only the names of its code or
+    /// every value of the sample, for templates that mix prose, strings and tags.
+    #[test]
+    fn the_named_context_renders_like_the_whole_scope() {
+        let templates = [
+            ("t1", "Count the lines of {{ name }} (size {{ size }})."),
+            (
+                "t2",
+                r#"{% if n > 1 %}{{ n }} lines{% else %}"one" line{% endif %}"#,
+            ),
+            (
+                "t3",
+                r#"{{ "size}}" ~ name }} {% for x in lines %}{{ x }},{% endfor %}"#,
+            ),
+            (
+                "t4",
+                "{{ name | upper }} {{ lines | length }} {{ size * 2 }}",
+            ),
+        ];
+        let t = Engine::new(&templates);
+        let mut scope = IndexMap::new();
+        scope.insert("name".to_string(), Value::Str("blue".into()));
+        scope.insert("size".to_string(), Value::Int(384));
+        scope.insert("n".to_string(), Value::Int(2));
+        scope.insert(
+            "lines".to_string(),
+            Value::List(vec![Value::Int(1), Value::Int(2)]),
+        );
+        for (id, source) in templates {
+            let named = t.render(id, &scope, 1000).unwrap();
+            let whole = render(&t.tera, id, None, &scope, 1000).unwrap();
+            assert_eq!(named, whole, "{id}: {source}");
+        }
     }
 }

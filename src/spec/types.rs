@@ -183,8 +183,8 @@ pub struct PromptSpec {
     pub id: String,
     /// The template text (also registered in the task's Tera instance under `id`).
     pub template: String,
-    /// The words of the template that can name a value, sorted (`None`: it reads the whole
-    /// context); see [`crate::prompt::named_in`].
+    /// The words of the template's code that can name a value, sorted (`None`: it reads the
+    /// whole context); see [`crate::prompt::named_in`].
     pub names: Option<Vec<String>>,
     /// The expected answer.
     pub answer: Param,
