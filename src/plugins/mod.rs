@@ -10,6 +10,7 @@
 //! and validation enumerate it. Parameters are declared as data ([`ParamDef`]) and checked
 //! by the core before the plugin runs; unknown or missing parameters are spec errors.
 
+mod lattice_edges;
 pub mod lattice_plugin;
 pub mod lattice_routes;
 
