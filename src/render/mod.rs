@@ -175,33 +175,33 @@ pub fn decode_png(png_bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {
 /// Drops the alpha channel. Scenes paint an opaque background, so the premultiplied RGB that
 /// tiny-skia stores is the colour itself.
 ///
-/// Two pixels at a time as one little-endian `u64` (`r0 g0 b0 a0 r1 g1 b1 a1` →
-/// `r0 g0 b0 r1 g1 b1`), each 8-byte store overlapping the next by two bytes: plain loads,
-/// masks and stores on every target, about twice as fast as a byte-wise copy and several
-/// times faster than the iterator chain it replaces, which cost a sixth to a third of a build.
+/// Four pixels at a time as two little-endian `u64`s (`r0 g0 b0 a0 r1 g1 b1 a1`,
+/// `r2 g2 b2 a2 r3 g3 b3 a3` → `r0 g0 b0 r1 g1 b1 r2 g2` and `b2 r3 g3 b3`): plain loads,
+/// shifts, masks and two stores per four pixels on every target, with no bounds checks in
+/// the loop (input and output walk in step as exact chunks).
 fn to_rgb(rgba: &[u8], rgb: &mut Vec<u8>) {
-    let len = rgba.len() / 4 * 3;
-    // Every byte below `len` is written below, so the kept contents need no clearing: only
-    // a longer plane than last time's is extended (with zeros).
-    rgb.resize(len + 2, 0);
+    // Every byte is written below, so the kept contents need no clearing: only a longer
+    // plane than last time's is extended (with zeros).
+    rgb.resize(rgba.len() / 4 * 3, 0);
     pack_rgb(rgba, rgb.as_mut_slice());
-    rgb.truncate(len);
 }
 
 /// The loop of [`to_rgb`], on a plain slice: through the `Vec`, every byte store may alias
-/// the vector's own pointer and length, which were then reloaded on each pixel pair.
+/// the vector's own pointer and length, which were then reloaded on each pixel group.
 fn pack_rgb(rgba: &[u8], rgb: &mut [u8]) {
-    let pairs = rgba.chunks_exact(8);
-    let odd = pairs.remainder();
-    let mut at = 0;
-    for src in pairs {
-        let v = u64::from_le_bytes(src.try_into().expect("8-byte chunk"));
-        let packed = (v & 0xff_ffff) | ((v >> 8) & 0xffff_ff00_0000);
-        rgb[at..at + 8].copy_from_slice(&packed.to_le_bytes());
-        at += 6;
+    let quads = rgba.chunks_exact(16);
+    let (odd, done) = (quads.remainder(), rgba.len() / 16 * 12);
+    for (src, dst) in quads.zip(rgb.chunks_exact_mut(12)) {
+        let (a, b) = src.split_at(8);
+        let a = u64::from_le_bytes(a.try_into().expect("8 bytes"));
+        let b = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+        let low = (a & 0xff_ffff) | ((a >> 8) & 0xffff_ff00_0000) | (b << 48);
+        let high = ((b >> 16) & 0xff) as u32 | ((b >> 24) as u32 & 0xffff_ff00);
+        dst[..8].copy_from_slice(&low.to_le_bytes());
+        dst[8..].copy_from_slice(&high.to_le_bytes());
     }
-    if odd.len() >= 4 {
-        rgb[at..at + 3].copy_from_slice(&odd[..3]);
+    for (src, dst) in odd.chunks_exact(4).zip(rgb[done..].chunks_exact_mut(3)) {
+        dst.copy_from_slice(&src[..3]);
     }
 }
 
@@ -237,7 +237,7 @@ mod tests {
         // One plane for all sizes, growing and shrinking, as a thread's kept plane is: what a
         // larger image left in it must never show through.
         let mut plane = vec![9; 5];
-        for pixels in [0usize, 1, 2, 3, 7, 64, 5, 65, 1, 64] {
+        for pixels in [0usize, 1, 2, 3, 7, 64, 5, 65, 6, 130, 1, 64] {
             let rgba: Vec<u8> = (0..pixels * 4).map(|i| (i * 37 % 251) as u8).collect();
             let rgb: Vec<u8> = rgba
                 .chunks_exact(4)
