@@ -13,6 +13,11 @@ use super::lattice_routes::Point;
 /// The most lattice points the flags cover (two bytes each).
 pub const MAX_DENSE: i64 = 1 << 22;
 
+/// An undirected edge as its two points in order.
+pub fn edge_key(a: Point, b: Point) -> (Point, Point) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
 /// A set of undirected unit edges.
 pub struct Edges {
     /// `(x0, y0, width, height)` of the box the flags cover, if any.
@@ -40,7 +45,7 @@ impl Edges {
 
     /// Marks the edge between `a` and `b` (either order); true iff it was not marked.
     pub fn insert(&mut self, a: Point, b: Point) -> bool {
-        let key = if a <= b { (a, b) } else { (b, a) };
+        let key = edge_key(a, b);
         match self.flag(key) {
             Some(i) => !std::mem::replace(&mut self.flags[i], true),
             None => self.others.insert(key),

@@ -1,10 +1,7 @@
 //! Tests of the lattice route generator.
 
 use super::*;
-
-fn edge_key(a: Point, b: Point) -> (Point, Point) {
-    if a <= b { (a, b) } else { (b, a) }
-}
+use crate::plugins::lattice_edges::edge_key;
 
 /// BlindTest Task 7 stations as (name, ports, first move, moves): A top, B right, C bottom,
 /// D left on the 0…18 lattice; never back towards the station's own side.

@@ -28,13 +28,13 @@ pub fn to_svg(scene: &Scene) -> String {
 /// Formats a number with at most 4 decimals, trimming zeros: `format!("{x:.4}")` with
 /// trailing zeros (and a bare `.`) dropped, and `-0` written `0`.
 pub fn num(x: f64) -> String {
-    fixed4(x).unwrap_or_else(|| formatted(x))
+    trimmed(fixed4(x).unwrap_or_else(|| format!("{x:.4}")))
 }
 
-/// [`num`] through integers, when that provably gives the same digits: `x · 10⁴` rounded to
-/// an integer `k`, which is the correct rounding of the exact value unless the computed
-/// product lies within its own rounding error of a tie (then `None`, and the formatter
-/// decides). The product's error is at most half an ulp, below `|y| · 2⁻⁵²`.
+/// `format!("{x:.4}")` through integers, when that provably gives the same text: `x · 10⁴`
+/// rounded to an integer `k`, which is the correct rounding of the exact value unless the
+/// computed product lies within its own rounding error of a tie (then `None`, and the
+/// formatter decides). The product's error is at most half an ulp, below `|y| · 2⁻⁵²`.
 fn fixed4(x: f64) -> Option<String> {
     let y = x * 10_000.0;
     if y.is_nan() || y.abs() >= 1e15 {
@@ -45,24 +45,14 @@ fn fixed4(x: f64) -> Option<String> {
     if ((y - k).abs() - 0.5).abs() <= margin {
         return None;
     }
-    let k = k as i64;
-    if k == 0 {
-        return Some("0".to_string());
-    }
-    let (sign, a) = (if k < 0 { "-" } else { "" }, k.unsigned_abs());
-    let (whole, frac) = (a / 10_000, a % 10_000);
-    Some(match frac {
-        0 => format!("{sign}{whole}"),
-        _ => {
-            let digits = format!("{frac:04}");
-            format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
-        }
-    })
+    // The formatter keeps the sign of a negative number that rounds to zero (`-0.0000`).
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let a = (k as i64).unsigned_abs();
+    Some(format!("{sign}{}.{:04}", a / 10_000, a % 10_000))
 }
 
-/// [`num`] through the standard formatter.
-fn formatted(x: f64) -> String {
-    let mut s = format!("{x:.4}");
+/// `s` (a number with decimals) without trailing zeros or a bare `.`; `-0` becomes `0`.
+fn trimmed(mut s: String) -> String {
     if s.contains('.') {
         while s.ends_with('0') {
             s.pop();
@@ -283,9 +273,9 @@ mod tests {
         let check = |x: f64| {
             let fast = fixed4(x);
             if let Some(fast) = &fast {
-                assert_eq!(*fast, formatted(x), "{x:e}");
+                assert_eq!(*fast, format!("{x:.4}"), "{x:e}");
             }
-            assert_eq!(num(x), formatted(x), "{x:e}");
+            assert_eq!(num(x), trimmed(format!("{x:.4}")), "{x:e}");
             fast.is_some()
         };
         let mut ordinary_answered = 0;

@@ -139,13 +139,18 @@ impl Mask {
 
     /// The mask's pixels, row-major (its buffer may be longer: a spare of a larger mask).
     fn pixels(&self) -> &[bool] {
-        &self.bits[..self.width as usize * self.height as usize]
+        &self.bits[..self.area()]
+    }
+
+    /// Its number of pixels, `width * height`.
+    fn area(&self) -> usize {
+        self.width as usize * self.height as usize
     }
 
     /// The pixels for writing; the bounding box and the runs are then no longer known.
     fn bits_mut(&mut self) -> &mut [bool] {
         (self.bounds, self.runs) = (None, None);
-        let n = self.width as usize * self.height as usize;
+        let n = self.area();
         &mut self.bits[..n]
     }
 
@@ -207,7 +212,7 @@ impl Drop for Mask {
             (None, Some(Some(b))) => {
                 (b.y0..b.y1).for_each(|y| bits[y * w + b.x0..y * w + b.x1].fill(false))
             }
-            (None, None) => bits[..w * self.height as usize].fill(false),
+            (None, None) => bits[..self.area()].fill(false),
         }
         // During thread teardown the store may be gone; the buffer is then simply freed.
         let _ = SPARE_BITS.try_with(|s| s.borrow_mut().give(bits));
