@@ -17,7 +17,8 @@
 //! 2. **threads** (`--section threads`): the whole `tasks/blindtest/` suite through
 //!    `pipeline::build_release` at 1 and 2 threads. Target: speedup ≥ 1.7×.
 //! 3. **PNG settings** (`--section png`): up to 40 rasterised images per task (rendered
-//!    once, untimed) encoded with each colour × compression through `render::encode_png`,
+//!    once, untimed) encoded with each colour policy (the spec's, `auto`, `palette`, `rgb`)
+//!    × compression through `render::encode_png`,
 //!    and with each `png::Filter` at the spec's compression through the `png` crate directly
 //!    (including the same RGBA → gray/RGB conversion that `encode_png` does).
 //!
@@ -30,7 +31,9 @@
 //! ```
 //!
 //! Options: `--tasks a,b` (spec file stems in tasks/blindtest, default all but suite.yaml),
-//! `--samples N` (cap per task), `--runs R` (default 3), `--section build|raster|threads|png|all`.
+//! `--samples N` (cap per task), `--runs R` (default 3), `--section build|raster|threads|png|all`,
+//! `--color auto|palette|rgb|gray` (replaces every spec's `output.color` in sections build and
+//! png, to compare colour policies on the same tasks).
 //! Timings on a shared machine are noisy: compare medians of several runs.
 
 #[path = "throughput/args.rs"]
@@ -60,7 +63,7 @@ fn main() {
         }
     };
     header(&args);
-    let tasks = prepare::load_tasks(&args.tasks);
+    let tasks = prepare::load_tasks(&args.tasks, args.color);
     if args.wants(Section::Build) {
         build::run(&tasks, &args);
     }
@@ -89,5 +92,8 @@ fn header(args: &args::Args) {
             load.join(" ")
         }
     );
+    if let Some(color) = args.color {
+        println!("colour policy of every task (sections build and png): {color:?}");
+    }
     println!();
 }

@@ -2,7 +2,9 @@
 
 /// Usage text, printed on `--help` and on errors.
 pub const USAGE: &str = "usage: cargo bench --bench throughput -- [--tasks a,b] [--samples N] \
-[--runs R] [--section build|raster|threads|png|all]";
+[--runs R] [--section build|raster|threads|png|all] [--color auto|palette|rgb|gray]";
+
+use blindspot::spec::types::ColorMode;
 
 /// Which part of the benchmark to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,9 @@ pub struct Args {
     pub runs: usize,
     /// Section to run.
     pub section: Section,
+    /// Every task's `output.color` replaced by this (sections build and png); `None` keeps
+    /// each spec's own.
+    pub color: Option<ColorMode>,
 }
 
 impl Args {
@@ -44,6 +49,7 @@ pub fn parse(raw: impl Iterator<Item = String>) -> Result<Args, String> {
         samples: None,
         runs: 3,
         section: Section::All,
+        color: None,
     };
     let mut it = raw.flat_map(split_eq);
     while let Some(flag) = it.next() {
@@ -54,6 +60,7 @@ pub fn parse(raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--samples" => args.samples = Some(positive(&flag, &value()?)?),
             "--runs" => args.runs = positive(&flag, &value()?)? as usize,
             "--section" => args.section = section(&value()?)?,
+            "--color" => args.color = Some(color(&value()?)?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -90,5 +97,15 @@ fn section(v: &str) -> Result<Section, String> {
         "png" => Section::Png,
         "all" => Section::All,
         _ => return Err(format!("unknown section `{v}`")),
+    })
+}
+
+fn color(v: &str) -> Result<ColorMode, String> {
+    Ok(match v {
+        "auto" => ColorMode::Auto,
+        "palette" => ColorMode::Palette,
+        "rgb" => ColorMode::Rgb,
+        "gray" => ColorMode::Gray,
+        _ => return Err(format!("unknown colour policy `{v}`")),
     })
 }

@@ -121,14 +121,14 @@ fn measure(task: &Task, args: &Args) -> Measured {
 fn raster_once(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) -> (f64, f64) {
     let compression = spec.output.compression;
     let (mut render_s, mut encode_s) = (0.0, 0.0);
-    for (svg, &gray) in p.svgs.iter().zip(&p.gray) {
+    for (svg, &format) in p.svgs.iter().zip(&p.formats) {
         let t0 = Instant::now();
         let pixmap = renderer
             .rasterize(black_box(svg))
             .unwrap_or_else(|e| die(&spec.name, e));
         let t1 = Instant::now();
         let png =
-            render::encode_png(&pixmap, gray, compression).unwrap_or_else(|e| die(&spec.name, e));
+            render::encode_png(&pixmap, format, compression).unwrap_or_else(|e| die(&spec.name, e));
         black_box(png);
         // As the build does: the canvas's memory serves the next one of its size.
         render::recycle(pixmap);
@@ -142,8 +142,8 @@ fn raster_once(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) -> (f64, f64)
 fn warm_up(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) {
     let few = Prepared {
         svgs: p.svgs.iter().take(4).cloned().collect(),
-        gray: p.gray.iter().take(4).copied().collect(),
-        auto_gray: Vec::new(),
+        formats: p.formats.iter().take(4).copied().collect(),
+        scene_gray: Vec::new(),
     };
     black_box(raster_once(renderer, spec, &few));
 }

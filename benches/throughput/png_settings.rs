@@ -3,8 +3,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use blindspot::render::{self, Renderer};
-use blindspot::spec::types::Compression;
+use blindspot::render::{self, PixelFormat, Renderer};
+use blindspot::spec::types::{ColorMode, Compression};
 use resvg::tiny_skia::Pixmap;
 
 use crate::args::Args;
@@ -31,8 +31,8 @@ const COMPRESSIONS: [Compression; 3] =
 /// One encoder configuration.
 struct Setting {
     label: String,
-    /// Gray (true) or RGB per image.
-    gray: Vec<bool>,
+    /// The pixel format per image.
+    formats: Vec<PixelFormat>,
     compression: Compression,
     /// `None`: `render::encode_png` (adaptive filter); `Some`: the `png` crate directly.
     filter: Option<png::Filter>,
@@ -59,7 +59,8 @@ pub fn run(tasks: &[Task], args: &Args) {
         "directly at the spec's compression and colour, timing the same RGBA→gray/RGB conversion."
     );
     println!(
-        "colour: spec = the spec's policy, auto = gray exactly when the scene is gray, rgb = always RGB."
+        "colour: spec = the spec's policy, auto = gray exactly when the scene is gray, palette = as auto \
+         with an 8-bit palette for colour images of ≤ 256 colours, rgb = always RGB."
     );
     println!(
         "ms/img = median over --runs {}. Default (what builds do today) in bold.",
@@ -94,7 +95,7 @@ fn run_task(task: &Task, args: &Args) -> Vec<(String, f64, f64)> {
         .collect();
     let mpx = pixmaps.iter().map(|p| p.width() * p.height()).sum::<u32>() as f64 / n as f64 / 1e6;
     let compression = task.spec.output.compression;
-    let settings = settings(&prepared.gray, &prepared.auto_gray, compression);
+    let settings = settings(&prepared.formats, &prepared.scene_gray, compression);
     let done = measure_all(&settings, &pixmaps, args.runs);
     print_task(task, n, mpx, &settings, &done);
     settings
@@ -105,18 +106,23 @@ fn run_task(task: &Task, args: &Args) -> Vec<(String, f64, f64)> {
 }
 
 /// Colour × compression through `encode_png`, then every filter through `png` directly.
-fn settings(spec_gray: &[bool], auto_gray: &[bool], spec_comp: Compression) -> Vec<Setting> {
+fn settings(spec: &[PixelFormat], scene_gray: &[bool], spec_comp: Compression) -> Vec<Setting> {
+    let policy = |mode: ColorMode| -> Vec<PixelFormat> {
+        let format = |&gray: &bool| render::pixel_format(mode, gray);
+        scene_gray.iter().map(format).collect()
+    };
     let colours = [
-        ("spec", spec_gray.to_vec()),
-        ("auto", auto_gray.to_vec()),
-        ("rgb", vec![false; spec_gray.len()]),
+        ("spec", spec.to_vec()),
+        ("auto", policy(ColorMode::Auto)),
+        ("palette", policy(ColorMode::Palette)),
+        ("rgb", policy(ColorMode::Rgb)),
     ];
     let mut out = Vec::new();
-    for (colour, gray) in &colours {
+    for (colour, formats) in &colours {
         for c in COMPRESSIONS {
             out.push(Setting {
                 label: format!("encode_png {colour} {}", comp_name(c)),
-                gray: gray.clone(),
+                formats: formats.clone(),
                 compression: c,
                 filter: None,
                 is_default: *colour == "spec" && c == spec_comp,
@@ -126,7 +132,7 @@ fn settings(spec_gray: &[bool], auto_gray: &[bool], spec_comp: Compression) -> V
     for (f, name) in FILTERS {
         out.push(Setting {
             label: format!("png {name} spec {}", comp_name(spec_comp)),
-            gray: spec_gray.to_vec(),
+            formats: spec.to_vec(),
             compression: spec_comp,
             filter: Some(f),
             is_default: false,
@@ -137,7 +143,7 @@ fn settings(spec_gray: &[bool], auto_gray: &[bool], spec_comp: Compression) -> V
 
 /// Whether two settings do identical work (e.g. `spec` colour is `rgb` for this task).
 fn same_work(a: &Setting, b: &Setting) -> bool {
-    a.gray == b.gray && a.compression == b.compression && a.filter == b.filter
+    a.formats == b.formats && a.compression == b.compression && a.filter == b.filter
 }
 
 /// Each setting's outcome, runs outermost so that drift on a busy machine touches every
@@ -173,8 +179,8 @@ fn pass(s: &Setting, pixmaps: &[Pixmap], o: &mut Outcome) {
     let first = o.per_image.runs.is_empty();
     let mut bytes = 0usize;
     let start = Instant::now();
-    for (i, (pixmap, &gray)) in pixmaps.iter().zip(&s.gray).enumerate() {
-        let png = encode(s, black_box(pixmap), gray);
+    for (i, (pixmap, &format)) in pixmaps.iter().zip(&s.formats).enumerate() {
+        let png = encode(s, black_box(pixmap), format);
         bytes += png.len();
         if first && i == 0 {
             o.first_png.clone_from(&png);
@@ -188,14 +194,18 @@ fn pass(s: &Setting, pixmaps: &[Pixmap], o: &mut Outcome) {
     }
 }
 
-fn encode(s: &Setting, pixmap: &Pixmap, gray: bool) -> Vec<u8> {
+fn encode(s: &Setting, pixmap: &Pixmap, format: PixelFormat) -> Vec<u8> {
     match s.filter {
-        None => render::encode_png(pixmap, gray, s.compression).unwrap_or_else(|e| die("png", e)),
-        Some(f) => encode_direct(pixmap, gray, png_compression(s.compression), f),
+        None => render::encode_png(pixmap, format, s.compression).unwrap_or_else(|e| die("png", e)),
+        Some(f) => {
+            let gray = format == PixelFormat::Gray;
+            encode_direct(pixmap, gray, png_compression(s.compression), f)
+        }
     }
 }
 
-/// What `encode_png` does (RGBA → gray or RGB, 8 bit), with a chosen filter.
+/// What `encode_png` does for gray and RGB (RGBA → gray or RGB, 8 bit), with a chosen
+/// filter; a palette setting is encoded as RGB here.
 fn encode_direct(pixmap: &Pixmap, gray: bool, c: png::Compression, f: png::Filter) -> Vec<u8> {
     let data = pixmap.data();
     let (pixels, colour): (Vec<u8>, _) = if gray {
@@ -245,13 +255,28 @@ fn comp_name(c: Compression) -> &'static str {
     }
 }
 
-/// "gray", "rgb" or "k/n gray".
-fn pixel_format(gray: &[bool]) -> String {
-    let g = gray.iter().filter(|&&g| g).count();
-    match g {
-        0 => "rgb".into(),
-        _ if g == gray.len() => "gray".into(),
-        _ => format!("{g}/{} gray", gray.len()),
+/// "gray", "rgb", "palette", or the count of each, e.g. "3/40 gray, 37/40 rgb".
+fn pixel_format(formats: &[PixelFormat]) -> String {
+    let names = [
+        (PixelFormat::Gray, "gray"),
+        (PixelFormat::Palette, "palette"),
+        (PixelFormat::Rgb, "rgb"),
+    ];
+    let counts: Vec<(usize, &str)> = names
+        .iter()
+        .map(|(f, name)| (formats.iter().filter(|&g| g == f).count(), *name))
+        .filter(|(k, _)| *k > 0)
+        .collect();
+    match counts.as_slice() {
+        [(_, name)] => (*name).into(),
+        _ => {
+            let n = formats.len();
+            let parts: Vec<String> = counts
+                .iter()
+                .map(|(k, name)| format!("{k}/{n} {name}"))
+                .collect();
+            parts.join(", ")
+        }
     }
 }
 
@@ -281,7 +306,7 @@ fn print_task(
         };
         println!(
             "| {label} | {} | {:.0} | {} | {:.2} | {:.2} |",
-            pixel_format(&s.gray),
+            pixel_format(&s.formats),
             o.bytes_mean,
             ms(o.per_image.median()),
             o.bytes_mean / base.bytes_mean,

@@ -6,8 +6,9 @@ use std::time::Instant;
 
 use blindspot::compose;
 use blindspot::pipeline;
-use blindspot::render;
+use blindspot::render::{self, PixelFormat};
 use blindspot::scene::svg::to_svg;
+use blindspot::spec::types::ColorMode;
 use blindspot::spec::{self, TaskSpec};
 
 use crate::stats::die;
@@ -33,8 +34,9 @@ impl Task {
     }
 }
 
-/// Loads the named specs (file stems), or every spec in the folder but suite.yaml.
-pub fn load_tasks(stems: &[String]) -> Vec<Task> {
+/// Loads the named specs (file stems), or every spec in the folder but suite.yaml, with
+/// `color` (when given) as every spec's colour policy.
+pub fn load_tasks(stems: &[String], color: Option<ColorMode>) -> Vec<Task> {
     let stems = if stems.is_empty() {
         all_stems()
     } else {
@@ -44,7 +46,10 @@ pub fn load_tasks(stems: &[String]) -> Vec<Task> {
         .into_iter()
         .map(|stem| {
             let path = task_dir().join(format!("{stem}.yaml"));
-            let spec = spec::load(&path).unwrap_or_else(|d| die(path.display(), d));
+            let mut spec = spec::load(&path).unwrap_or_else(|d| die(path.display(), d));
+            if let Some(color) = color {
+                spec.output.color = color;
+            }
             Task { stem, spec }
         })
         .collect()
@@ -66,10 +71,10 @@ fn all_stems() -> Vec<String> {
 pub struct Prepared {
     /// SVG documents, in sample order.
     pub svgs: Vec<String>,
-    /// Gray or RGB per sample, as the spec's colour policy decides.
-    pub gray: Vec<bool>,
-    /// Gray or RGB per sample under `color: auto` (gray exactly when the scene is gray).
-    pub auto_gray: Vec<bool>,
+    /// The pixel format per sample, as the spec's colour policy decides.
+    pub formats: Vec<PixelFormat>,
+    /// Whether each sample's scene is gray (what `color: auto` and `palette` go by).
+    pub scene_gray: Vec<bool>,
 }
 
 /// Composes samples 0..n and writes their SVGs.
@@ -77,15 +82,16 @@ pub fn prepare(spec: &TaskSpec, n: u64) -> Prepared {
     let planner = pipeline::planner(spec).unwrap_or_else(|e| die(&spec.name, e));
     let mut p = Prepared {
         svgs: Vec::with_capacity(n as usize),
-        gray: Vec::with_capacity(n as usize),
-        auto_gray: Vec::with_capacity(n as usize),
+        formats: Vec::with_capacity(n as usize),
+        scene_gray: Vec::with_capacity(n as usize),
     };
     for i in 0..n {
         let sample = compose::compose(spec, &planner.plan(i))
             .unwrap_or_else(|e| die(format!("{} sample {i}", spec.name), e));
         let scene_gray = sample.scene.is_gray();
-        p.gray.push(render::use_gray(spec.output.color, scene_gray));
-        p.auto_gray.push(scene_gray);
+        p.formats
+            .push(render::pixel_format(spec.output.color, scene_gray));
+        p.scene_gray.push(scene_gray);
         p.svgs.push(to_svg(&sample.scene));
     }
     p

@@ -104,8 +104,8 @@ fn png_of(
     sample: &Sample,
     pixmap: &Pixmap,
 ) -> Result<Vec<u8>, render::RenderError> {
-    let gray = render::use_gray(spec.output.color, sample.scene.is_gray());
-    render::encode_png(pixmap, gray, spec.output.compression)
+    let format = render::pixel_format(spec.output.color, sample.scene.is_gray());
+    render::encode_png(pixmap, format, spec.output.compression)
 }
 
 /// Refuses to skip verification for a task whose margins redraw random samples: skipping

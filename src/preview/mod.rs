@@ -68,7 +68,7 @@ pub fn write(spec: &TaskSpec, count: u64, dir: &Path, html: bool) -> Result<usiz
     let pixmap = renderer
         .rasterize(&to_svg(&sheet))
         .map_err(|e| Failure::Io(e.to_string()))?;
-    let png = render::encode_png(&pixmap, false, Compression::Fast)
+    let png = render::encode_png(&pixmap, render::PixelFormat::Rgb, Compression::Fast)
         .map_err(|e| Failure::Io(e.to_string()))?;
     std::fs::write(dir.join("contact-sheet.png"), png).map_err(io)?;
     if html {

@@ -38,8 +38,8 @@ pub fn task_plots(s: &Scores) -> Result<Vec<(String, Vec<u8>)>, String> {
         let pixmap = renderer
             .rasterize(&to_svg(&scene))
             .map_err(|e| e.to_string())?;
-        let png =
-            render::encode_png(&pixmap, false, Compression::Fast).map_err(|e| e.to_string())?;
+        let png = render::encode_png(&pixmap, render::PixelFormat::Rgb, Compression::Fast)
+            .map_err(|e| e.to_string())?;
         out.push((task_id.clone(), png));
     }
     Ok(out)

@@ -221,7 +221,9 @@ pub struct RawAnswerFormat {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOutput {
-    /// `rgb`, `gray`, or `auto` (gray when every colour in the scene is a gray). Default: `auto`.
+    /// `auto` (gray when every colour in the scene is a gray, else RGB), `palette` (like `auto`,
+    /// but an 8-bit palette instead of RGB when the image has at most 256 colours), `rgb` or
+    /// `gray`. Default: `auto`.
     #[serde(default)]
     pub color: Option<ColorMode>,
     /// PNG compression: `fast`, `balanced` or `high`. Default: `fast`.
@@ -235,6 +237,11 @@ pub struct RawOutput {
 pub enum ColorMode {
     /// Gray when the scene's palette is gray, RGB otherwise.
     Auto,
+    /// Gray when the scene's palette is gray; otherwise 8-bit indexed over the image's own
+    /// colours when it has at most 256 of them (lossless), RGB beyond that. Encodes in about
+    /// half the time and half the bytes of RGB for flat-coloured scenes; PIL opens such
+    /// images in mode "P", so consumers should convert them to RGB.
+    Palette,
     /// Always 8-bit RGB.
     Rgb,
     /// Always 8-bit gray (colours are converted).

@@ -180,16 +180,27 @@ impl Pixels {
     }
 }
 
-/// Decodes a PNG (gray or RGB, 8-bit) with the png crate's decoder.
+/// Decodes a PNG (gray, RGB or 8-bit indexed, 8-bit) with the png crate's decoder; an
+/// indexed image is looked up in its own `PLTE` here, not by the decoder.
 pub fn decode_png(bytes: &[u8]) -> Pixels {
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().unwrap();
+    let palette = reader.info().palette.as_ref().map(|p| p.to_vec());
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight, "8-bit images only");
     let data = &buf[..info.buffer_size()];
     let rgb = match info.color_type {
         png::ColorType::Rgb => data.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect(),
         png::ColorType::Grayscale => data.iter().map(|&g| [g, g, g]).collect(),
+        png::ColorType::Indexed => {
+            let plte = palette.expect("an indexed PNG has a PLTE chunk");
+            let colour = |&i: &u8| {
+                let k = 3 * usize::from(i);
+                [plte[k], plte[k + 1], plte[k + 2]]
+            };
+            data.iter().map(colour).collect()
+        }
         other => panic!("unexpected colour type {other:?}"),
     };
     Pixels {
