@@ -171,10 +171,13 @@ fn to_gray(rgba: &[u8], gray: &mut Vec<u8>) {
     }
 }
 
-/// ITU-R BT.601 luma, rounded. Exact for gray pixels without a branch: r = g = b gives
-/// (1000·r + 500) / 1000 = r. Branch-free, the loop of [`to_gray`] vectorises.
+/// ITU-R BT.601 luma, rounded: `(299·r + 587·g + 114·b + 500) / 1000`, exact for gray pixels
+/// (r = g = b gives r). The division is done as `(x / 8) / 125`, the second step as a
+/// multiply and shift that is exact for every `x` up to 255 500 (a test checks them all): all
+/// in 32-bit lanes with no branch, so the loop of [`to_gray`] vectorises.
 fn luma(p: &[u8]) -> u8 {
-    ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500) / 1000) as u8
+    let x = 299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500;
+    (((x >> 3) * 33_555) >> 22) as u8
 }
 
 #[cfg(test)]
@@ -202,9 +205,21 @@ mod tests {
     }
 
     #[test]
-    fn luma_is_exact_for_every_gray_pixel() {
+    fn luma_divides_exactly_and_keeps_gray_pixels() {
         for v in 0..=255u8 {
             assert_eq!(luma(&[v, v, v, 255]), v);
+        }
+        // Every weighted sum the channels can make, through the same two steps.
+        for x in 0..=(255 * 1000 + 500u32) {
+            assert_eq!(((x >> 3) * 33_555) >> 22, x / 1000, "x = {x}");
+        }
+        let mut rng = crate::rng::SampleRng::new(3);
+        for _ in 0..100_000 {
+            let p = rng.next_u64().to_le_bytes();
+            let want =
+                (299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500)
+                    / 1000;
+            assert_eq!(u32::from(luma(&p[..4])), want, "{p:?}");
         }
     }
 
