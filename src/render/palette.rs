@@ -32,7 +32,7 @@ pub fn index(rgba: &[u8], indices: &mut Vec<u8>, palette: &mut Vec<u8>) -> bool 
     let mut i = 0;
     while i < n {
         let key = key_at(rgba, i);
-        let Some(slot) = table.find_or_insert(key, rgba, i, palette) else {
+        let Some(slot) = table.find_or_insert(key, palette) else {
             return false;
         };
         let end = run_end(rgba, i + 1, key);
@@ -85,15 +85,9 @@ impl Table {
         }
     }
 
-    /// The index of `key`, adding pixel `i`'s colour to `palette` if it is new; `None` when
-    /// the palette is full.
-    fn find_or_insert(
-        &mut self,
-        key: u32,
-        rgba: &[u8],
-        i: usize,
-        palette: &mut Vec<u8>,
-    ) -> Option<u8> {
+    /// The index of `key`, adding its colour (the key's R, G, B bytes) to `palette` if it is
+    /// new; `None` when the palette is full.
+    fn find_or_insert(&mut self, key: u32, palette: &mut Vec<u8>) -> Option<u8> {
         let mut slot = (key.wrapping_mul(0x9e37_79b1) >> 22) as usize % SLOTS;
         loop {
             if self.keys[slot] == key {
@@ -106,7 +100,7 @@ impl Table {
                 }
                 self.keys[slot] = key;
                 self.indices[slot] = next as u8;
-                palette.extend_from_slice(&rgba[4 * i..4 * i + 3]);
+                palette.extend_from_slice(&key.to_le_bytes()[..3]);
                 return Some(next as u8);
             }
             slot = (slot + 1) % SLOTS;
