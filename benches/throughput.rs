@@ -18,9 +18,9 @@
 //!    `pipeline::build_release` at 1 and 2 threads. Target: speedup ≥ 1.7×.
 //! 3. **PNG settings** (`--section png`): up to 40 rasterised images per task (rendered
 //!    once, untimed) encoded with each colour policy (the spec's, `auto`, `palette`, `rgb`)
-//!    × compression through `render::encode_png`,
-//!    and with each `png::Filter` at the spec's compression through the `png` crate directly
-//!    (including the same RGBA → gray/RGB conversion that `encode_png` does).
+//!    × compression through `render::encode_png`, and with each `png::Filter` at the spec's
+//!    colour and compression through `render::encode_png_filtered` (the same conversion and
+//!    encoder; `encode_png` is its Adaptive case).
 //!
 //! Run (release profile; output is markdown on stdout):
 //!

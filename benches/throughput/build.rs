@@ -121,7 +121,8 @@ fn measure(task: &Task, args: &Args) -> Measured {
 fn raster_once(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) -> (f64, f64) {
     let compression = spec.output.compression;
     let (mut render_s, mut encode_s) = (0.0, 0.0);
-    for (svg, &format) in p.svgs.iter().zip(&p.formats) {
+    for (svg, &gray) in p.svgs.iter().zip(&p.scene_gray) {
+        let format = render::pixel_format(spec.output.color, gray);
         let t0 = Instant::now();
         let pixmap = renderer
             .rasterize(black_box(svg))
@@ -142,8 +143,7 @@ fn raster_once(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) -> (f64, f64)
 fn warm_up(renderer: &Renderer, spec: &TaskSpec, p: &Prepared) {
     let few = Prepared {
         svgs: p.svgs.iter().take(4).cloned().collect(),
-        formats: p.formats.iter().take(4).copied().collect(),
-        scene_gray: Vec::new(),
+        scene_gray: p.scene_gray.iter().take(4).copied().collect(),
     };
     black_box(raster_once(renderer, spec, &few));
 }

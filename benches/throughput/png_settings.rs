@@ -14,7 +14,7 @@ use crate::stats::{Timing, die, ms};
 /// Images per task (fewer with `--samples`).
 const MAX_IMAGES: u64 = 40;
 
-/// Filters tried through the `png` crate directly, at the spec's compression.
+/// Filters tried at the spec's colour policy and compression (`encode_png` uses Adaptive).
 const FILTERS: [(png::Filter, &str); 7] = [
     (png::Filter::NoFilter, "NoFilter"),
     (png::Filter::Sub, "Sub"),
@@ -34,8 +34,8 @@ struct Setting {
     /// The pixel format per image.
     formats: Vec<PixelFormat>,
     compression: Compression,
-    /// `None`: `render::encode_png` (adaptive filter); `Some`: the `png` crate directly.
-    filter: Option<png::Filter>,
+    /// The row filter (`render::encode_png` uses Adaptive).
+    filter: png::Filter,
     is_default: bool,
 }
 
@@ -45,7 +45,6 @@ struct Outcome {
     bytes_mean: f64,
     /// Seconds per image, per run.
     per_image: Timing,
-    first_png: Vec<u8>,
 }
 
 /// Runs section 3: one table per task, then a summary over tasks.
@@ -53,10 +52,8 @@ pub fn run(tasks: &[Task], args: &Args) {
     println!("## 3. PNG settings (same images, encoded once per run per setting)");
     println!();
     println!(
-        "`encode_png` = blindspot's encoder (adaptive filter); `png <Filter>` = the png crate"
-    );
-    println!(
-        "directly at the spec's compression and colour, timing the same RGBA→gray/RGB conversion."
+        "`encode_png` = blindspot's encoder (adaptive filter); `png <Filter>` = the same encoder \
+         (`render::encode_png_filtered`) with another row filter, at the spec's compression and colour."
     );
     println!(
         "colour: spec = the spec's policy, auto = gray exactly when the scene is gray, palette = as auto \
@@ -95,7 +92,7 @@ fn run_task(task: &Task, args: &Args) -> Vec<(String, f64, f64)> {
         .collect();
     let mpx = pixmaps.iter().map(|p| p.width() * p.height()).sum::<u32>() as f64 / n as f64 / 1e6;
     let compression = task.spec.output.compression;
-    let settings = settings(&prepared.formats, &prepared.scene_gray, compression);
+    let settings = settings(task.spec.output.color, &prepared.scene_gray, compression);
     let done = measure_all(&settings, &pixmaps, args.runs);
     print_task(task, n, mpx, &settings, &done);
     settings
@@ -105,14 +102,14 @@ fn run_task(task: &Task, args: &Args) -> Vec<(String, f64, f64)> {
         .collect()
 }
 
-/// Colour × compression through `encode_png`, then every filter through `png` directly.
-fn settings(spec: &[PixelFormat], scene_gray: &[bool], spec_comp: Compression) -> Vec<Setting> {
+/// Colour × compression through `encode_png`, then every filter at the spec's settings.
+fn settings(spec: ColorMode, scene_gray: &[bool], spec_comp: Compression) -> Vec<Setting> {
     let policy = |mode: ColorMode| -> Vec<PixelFormat> {
         let format = |&gray: &bool| render::pixel_format(mode, gray);
         scene_gray.iter().map(format).collect()
     };
     let colours = [
-        ("spec", spec.to_vec()),
+        ("spec", policy(spec)),
         ("auto", policy(ColorMode::Auto)),
         ("palette", policy(ColorMode::Palette)),
         ("rgb", policy(ColorMode::Rgb)),
@@ -124,7 +121,7 @@ fn settings(spec: &[PixelFormat], scene_gray: &[bool], spec_comp: Compression) -
                 label: format!("encode_png {colour} {}", comp_name(c)),
                 formats: formats.clone(),
                 compression: c,
-                filter: None,
+                filter: png::Filter::Adaptive,
                 is_default: *colour == "spec" && c == spec_comp,
             });
         }
@@ -132,9 +129,9 @@ fn settings(spec: &[PixelFormat], scene_gray: &[bool], spec_comp: Compression) -
     for (f, name) in FILTERS {
         out.push(Setting {
             label: format!("png {name} spec {}", comp_name(spec_comp)),
-            formats: spec.to_vec(),
+            formats: policy(spec),
             compression: spec_comp,
-            filter: Some(f),
+            filter: f,
             is_default: false,
         });
     }
@@ -179,71 +176,16 @@ fn pass(s: &Setting, pixmaps: &[Pixmap], o: &mut Outcome) {
     let first = o.per_image.runs.is_empty();
     let mut bytes = 0usize;
     let start = Instant::now();
-    for (i, (pixmap, &format)) in pixmaps.iter().zip(&s.formats).enumerate() {
-        let png = encode(s, black_box(pixmap), format);
+    for (pixmap, &format) in pixmaps.iter().zip(&s.formats) {
+        let png = render::encode_png_filtered(black_box(pixmap), format, s.compression, s.filter)
+            .unwrap_or_else(|e| die("png", e));
         bytes += png.len();
-        if first && i == 0 {
-            o.first_png.clone_from(&png);
-        }
         black_box(png);
     }
     o.per_image
         .push(start.elapsed().as_secs_f64() / pixmaps.len() as f64);
     if first {
         o.bytes_mean = bytes as f64 / pixmaps.len() as f64;
-    }
-}
-
-fn encode(s: &Setting, pixmap: &Pixmap, format: PixelFormat) -> Vec<u8> {
-    match s.filter {
-        None => render::encode_png(pixmap, format, s.compression).unwrap_or_else(|e| die("png", e)),
-        Some(f) => {
-            let gray = format == PixelFormat::Gray;
-            encode_direct(pixmap, gray, png_compression(s.compression), f)
-        }
-    }
-}
-
-/// What `encode_png` does for gray and RGB (RGBA → gray or RGB, 8 bit), with a chosen
-/// filter; a palette setting is encoded as RGB here.
-fn encode_direct(pixmap: &Pixmap, gray: bool, c: png::Compression, f: png::Filter) -> Vec<u8> {
-    let data = pixmap.data();
-    let (pixels, colour): (Vec<u8>, _) = if gray {
-        (
-            data.chunks_exact(4).map(luma).collect(),
-            png::ColorType::Grayscale,
-        )
-    } else {
-        let rgb = data.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]);
-        (rgb.collect(), png::ColorType::Rgb)
-    };
-    let mut out = Vec::with_capacity(pixels.len() / 8 + 1024);
-    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    enc.set_color(colour);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(c);
-    enc.set_filter(f);
-    let mut writer = enc.write_header().unwrap_or_else(|e| die("png", e));
-    writer
-        .write_image_data(&pixels)
-        .unwrap_or_else(|e| die("png", e));
-    writer.finish().unwrap_or_else(|e| die("png", e));
-    out
-}
-
-/// The luma formula of `render::encode_png` (BT.601, exact for gray pixels).
-fn luma(p: &[u8]) -> u8 {
-    if p[0] == p[1] && p[1] == p[2] {
-        return p[0];
-    }
-    ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500) / 1000) as u8
-}
-
-fn png_compression(c: Compression) -> png::Compression {
-    match c {
-        Compression::Fast => png::Compression::Fast,
-        Compression::Balanced => png::Compression::Balanced,
-        Compression::High => png::Compression::High,
     }
 }
 
@@ -313,13 +255,6 @@ fn print_task(
             o.per_image.median() / base.per_image.median()
         );
     }
-    let adaptive = settings
-        .iter()
-        .zip(done)
-        .find(|(s, _)| s.filter == Some(png::Filter::Adaptive));
-    let same = adaptive.is_some_and(|(_, (_, o))| o.first_png == base.first_png);
-    println!();
-    println!("`png Adaptive` gives the same bytes as the default encode_png: {same}");
     println!();
 }
 

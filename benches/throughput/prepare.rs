@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use blindspot::compose;
 use blindspot::pipeline;
-use blindspot::render::{self, PixelFormat};
 use blindspot::scene::svg::to_svg;
 use blindspot::spec::types::ColorMode;
 use blindspot::spec::{self, TaskSpec};
@@ -71,9 +70,8 @@ fn all_stems() -> Vec<String> {
 pub struct Prepared {
     /// SVG documents, in sample order.
     pub svgs: Vec<String>,
-    /// The pixel format per sample, as the spec's colour policy decides.
-    pub formats: Vec<PixelFormat>,
-    /// Whether each sample's scene is gray (what `color: auto` and `palette` go by).
+    /// Whether each sample's scene is gray, which with a colour policy gives its pixel
+    /// format ([`render::pixel_format`]).
     pub scene_gray: Vec<bool>,
 }
 
@@ -82,16 +80,12 @@ pub fn prepare(spec: &TaskSpec, n: u64) -> Prepared {
     let planner = pipeline::planner(spec).unwrap_or_else(|e| die(&spec.name, e));
     let mut p = Prepared {
         svgs: Vec::with_capacity(n as usize),
-        formats: Vec::with_capacity(n as usize),
         scene_gray: Vec::with_capacity(n as usize),
     };
     for i in 0..n {
         let sample = compose::compose(spec, &planner.plan(i))
             .unwrap_or_else(|e| die(format!("{} sample {i}", spec.name), e));
-        let scene_gray = sample.scene.is_gray();
-        p.formats
-            .push(render::pixel_format(spec.output.color, scene_gray));
-        p.scene_gray.push(scene_gray);
+        p.scene_gray.push(sample.scene.is_gray());
         p.svgs.push(to_svg(&sample.scene));
     }
     p

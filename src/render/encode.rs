@@ -47,14 +47,31 @@ pub fn pixel_format(mode: ColorMode, scene_is_gray: bool) -> PixelFormat {
     }
 }
 
-/// Encodes an opaque pixmap as PNG in `format`.
+/// Encodes an opaque pixmap as PNG in `format`, with the adaptive filter.
 pub fn encode_png(
     pixmap: &Pixmap,
     format: PixelFormat,
     compression: Compression,
 ) -> Result<Vec<u8>, RenderError> {
+    encode_png_filtered(pixmap, format, compression, png::Filter::Adaptive)
+}
+
+/// [`encode_png`] with another row filter: for the benchmark's comparison of filters, which
+/// must time the same conversion and encoder.
+pub fn encode_png_filtered(
+    pixmap: &Pixmap,
+    format: PixelFormat,
+    compression: Compression,
+    filter: png::Filter,
+) -> Result<Vec<u8>, RenderError> {
     let (mut plane, mut colours) = (PLANE.take(), PALETTE.take());
-    let png = encode_plane(pixmap, format, compression, &mut plane, &mut colours);
+    let png = encode_plane(
+        pixmap,
+        (format, filter),
+        compression,
+        &mut plane,
+        &mut colours,
+    );
     PLANE.set(plane);
     PALETTE.set(colours);
     png
@@ -63,7 +80,7 @@ pub fn encode_png(
 /// [`encode_png`] converting into `plane` (and `colours`, for an indexed image).
 fn encode_plane(
     pixmap: &Pixmap,
-    format: PixelFormat,
+    (format, filter): (PixelFormat, png::Filter),
     compression: Compression,
     plane: &mut Vec<u8>,
     colours: &mut Vec<u8>,
@@ -93,7 +110,7 @@ fn encode_plane(
         Compression::Balanced => png::Compression::Balanced,
         Compression::High => png::Compression::High,
     });
-    enc.set_filter(png::Filter::Adaptive);
+    enc.set_filter(filter);
     let err = |e: png::EncodingError| RenderError(format!("PNG encoding failed ({e})"));
     let mut writer = enc.write_header().map_err(err)?;
     writer.write_image_data(pixels).map_err(err)?;

@@ -11,7 +11,7 @@ pub mod fonts;
 pub mod metrics;
 mod palette;
 
-pub use encode::{PixelFormat, decode_png, encode_png, pixel_format};
+pub use encode::{PixelFormat, decode_png, encode_png, encode_png_filtered, pixel_format};
 
 use std::cell::RefCell;
 

@@ -88,7 +88,8 @@ impl Table {
     /// The index of `key`, adding its colour (the key's R, G, B bytes) to `palette` if it is
     /// new; `None` when the palette is full.
     fn find_or_insert(&mut self, key: u32, palette: &mut Vec<u8>) -> Option<u8> {
-        let mut slot = (key.wrapping_mul(0x9e37_79b1) >> 22) as usize % SLOTS;
+        // Fibonacci hashing: the top log2(SLOTS) bits of the product.
+        let mut slot = (key.wrapping_mul(0x9e37_79b1) >> (32 - SLOTS.trailing_zeros())) as usize;
         loop {
             if self.keys[slot] == key {
                 return Some(self.indices[slot]);
