@@ -8,8 +8,8 @@
 //! time, and take 16k with spares. A [`Spares`] holds a few such buffers between samples.
 //!
 //! Invariant: spares never change a result. A buffer is handed out only to a caller that
-//! overwrites or clears it first ([`crate::render`] clears a canvas, masks clear the part
-//! they set before they are given back).
+//! overwrites or clears it first ([`crate::render`] clears a canvas unless the drawing
+//! overwrites every pixel; masks clear the part they set before they are given back).
 
 /// Up to `cap` spare buffers, most recently given first in line.
 pub struct Spares<T> {

@@ -6,6 +6,7 @@
 //! encoding ([`encode_png`], in gray, palette or RGB) is deterministic for a given `png`
 //! crate version: fixed compression, adaptive filter, no ancillary chunks.
 
+mod cover;
 mod encode;
 pub mod fonts;
 pub mod metrics;
@@ -69,8 +70,9 @@ impl Renderer {
                 "canvas {w}×{h} exceeds {MAX_PIXELS} pixels"
             )));
         }
-        let mut pixmap =
-            canvas(w, h).ok_or_else(|| RenderError(format!("cannot allocate a {w}×{h} canvas")))?;
+        let covered = cover::covers_canvas(&tree, w, h);
+        let mut pixmap = canvas(w, h, !covered)
+            .ok_or_else(|| RenderError(format!("cannot allocate a {w}×{h} canvas")))?;
         resvg::render(
             &tree,
             resvg::tiny_skia::Transform::identity(),
@@ -80,13 +82,17 @@ impl Renderer {
     }
 }
 
-/// A transparent canvas: a recycled one of this size, cleared, or a new one.
-fn canvas(w: u32, h: u32) -> Option<Pixmap> {
+/// A canvas of this size: a recycled one or a new (transparent) one. A recycled canvas keeps
+/// its old pixels unless `clear`; pass `clear = false` only when the drawing overwrites every
+/// pixel regardless ([`cover::covers_canvas`]).
+fn canvas(w: u32, h: u32, clear: bool) -> Option<Pixmap> {
     let fits = |p: &Pixmap| (p.width(), p.height()) == (w, h);
     let spare = CANVASES.with(|c| c.borrow_mut().take(fits));
     match spare {
         Some(mut p) => {
-            p.data_mut().fill(0);
+            if clear {
+                p.data_mut().fill(0);
+            }
             Some(p)
         }
         None => Pixmap::new(w, h),
@@ -138,6 +144,30 @@ mod tests {
             "the spare canvas was reused"
         );
         assert_eq!(reused.data(), fresh.data(), "and cleared first");
+    }
+
+    #[test]
+    fn a_covered_recycled_canvas_is_overwritten_exactly() {
+        let r = Renderer::new();
+        // The first drawing covers the canvas, so the old pixels are not cleared; the edges
+        // of the circle blend with the background, never with the old contents.
+        let covered = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"31\" height=\"17\">\
+                       <rect width=\"31\" height=\"17\" fill=\"#fafafa\"/>\
+                       <circle cx=\"10.3\" cy=\"8.6\" r=\"6.2\" fill=\"#0075ff\" fill-opacity=\"0.6\"/></svg>";
+        let fresh = r.rasterize(covered).unwrap();
+        let noise = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"31\" height=\"17\">\
+                     <rect width=\"31\" height=\"17\" fill=\"#e0f\" fill-opacity=\"0.5\"/>\
+                     <circle cx=\"12\" cy=\"9\" r=\"7\" fill=\"#0f0\"/></svg>";
+        let painted = r.rasterize(noise).unwrap();
+        let painted_ptr = painted.data().as_ptr();
+        recycle(painted);
+        let reused = r.rasterize(covered).unwrap();
+        assert_eq!(
+            reused.data().as_ptr(),
+            painted_ptr,
+            "the spare canvas was reused"
+        );
+        assert_eq!(reused.data(), fresh.data());
     }
 
     #[test]
