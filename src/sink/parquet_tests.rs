@@ -134,19 +134,23 @@ fn footer_carries_pinned_settings_and_features() {
     }
 }
 
+/// `n` incompressible bytes from a linear congruential generator at `state`.
+fn noise(state: &mut u64, n: usize) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            *state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (*state >> 56) as u8
+        })
+        .collect()
+}
+
 /// Rows that carry the same PNG (one per prompt) store it once per row group, and read
 /// back as plain values, each row with its own copy.
 #[test]
 fn rows_sharing_an_image_store_it_once() {
-    let mut state = 7u64;
-    let noise: Vec<u8> = (0..40_000)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            (state >> 56) as u8
-        })
-        .collect();
+    let noise = noise(&mut 7, 40_000);
     let rows: Vec<Row> = sample_rows(100)
         .into_iter()
         .map(|mut row| {
@@ -218,14 +222,7 @@ fn golden_rows() -> Vec<Row> {
     sample_rows(150)
         .into_iter()
         .map(|mut row| {
-            row.image = (0..300)
-                .map(|_| {
-                    state = state
-                        .wrapping_mul(6_364_136_223_846_793_005)
-                        .wrapping_add(1);
-                    (state >> 56) as u8
-                })
-                .collect();
+            row.image = noise(&mut state, 300);
             row.image_sha256 = sha256_hex(&row.image);
             row
         })
