@@ -123,51 +123,48 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_recycled_canvas_renders_like_a_new_one() {
+    /// Renders `svg` on a fresh canvas, then on the spare left by rendering `before` (same
+    /// size), and checks that the spare was reused and the two renders are equal.
+    fn renders_on_a_spare_like_on_a_new_canvas(before: &str, svg: &str) {
         let r = Renderer::new();
-        let svg = |body: &str| {
-            format!(
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"30\" height=\"20\">{body}</svg>"
-            )
-        };
-        let sparse = svg("<circle cx=\"10\" cy=\"10\" r=\"4\" fill=\"#f00\"/>");
-        let fresh = r.rasterize(&sparse).unwrap();
-        let painted = r.rasterize(&svg("<rect width=\"30\" height=\"20\" fill=\"#0f0\"/>"));
-        let painted = painted.unwrap();
+        let fresh = r.rasterize(svg).unwrap();
+        let painted = r.rasterize(before).unwrap();
         let painted_ptr = painted.data().as_ptr();
         recycle(painted);
-        let reused = r.rasterize(&sparse).unwrap();
-        assert_eq!(
-            reused.data().as_ptr(),
-            painted_ptr,
-            "the spare canvas was reused"
-        );
-        assert_eq!(reused.data(), fresh.data(), "and cleared first");
-    }
-
-    #[test]
-    fn a_covered_recycled_canvas_is_overwritten_exactly() {
-        let r = Renderer::new();
-        // The first drawing covers the canvas, so the old pixels are not cleared; the edges
-        // of the circle blend with the background, never with the old contents.
-        let covered = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"31\" height=\"17\">\
-                       <rect width=\"31\" height=\"17\" fill=\"#fafafa\"/>\
-                       <circle cx=\"10.3\" cy=\"8.6\" r=\"6.2\" fill=\"#0075ff\" fill-opacity=\"0.6\"/></svg>";
-        let fresh = r.rasterize(covered).unwrap();
-        let noise = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"31\" height=\"17\">\
-                     <rect width=\"31\" height=\"17\" fill=\"#e0f\" fill-opacity=\"0.5\"/>\
-                     <circle cx=\"12\" cy=\"9\" r=\"7\" fill=\"#0f0\"/></svg>";
-        let painted = r.rasterize(noise).unwrap();
-        let painted_ptr = painted.data().as_ptr();
-        recycle(painted);
-        let reused = r.rasterize(covered).unwrap();
+        let reused = r.rasterize(svg).unwrap();
         assert_eq!(
             reused.data().as_ptr(),
             painted_ptr,
             "the spare canvas was reused"
         );
         assert_eq!(reused.data(), fresh.data());
+    }
+
+    #[test]
+    fn a_recycled_canvas_renders_like_a_new_one() {
+        let svg = |body: &str| {
+            format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"30\" height=\"20\">{body}</svg>"
+            )
+        };
+        // No background: the spare must be cleared first.
+        renders_on_a_spare_like_on_a_new_canvas(
+            &svg("<rect width=\"30\" height=\"20\" fill=\"#0f0\"/>"),
+            &svg("<circle cx=\"10\" cy=\"10\" r=\"4\" fill=\"#f00\"/>"),
+        );
+    }
+
+    #[test]
+    fn a_covered_recycled_canvas_is_overwritten_exactly() {
+        // The first drawing covers the canvas, so the old pixels are not cleared; the edges
+        // of the circle blend with the background, never with the old contents.
+        let covered = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"31\" height=\"17\">\
+                       <rect width=\"31\" height=\"17\" fill=\"#fafafa\"/>\
+                       <circle cx=\"10.3\" cy=\"8.6\" r=\"6.2\" fill=\"#0075ff\" fill-opacity=\"0.6\"/></svg>";
+        let noise = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"31\" height=\"17\">\
+                     <rect width=\"31\" height=\"17\" fill=\"#e0f\" fill-opacity=\"0.5\"/>\
+                     <circle cx=\"12\" cy=\"9\" r=\"7\" fill=\"#0f0\"/></svg>";
+        renders_on_a_spare_like_on_a_new_canvas(noise, covered);
     }
 
     #[test]
