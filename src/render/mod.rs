@@ -11,8 +11,10 @@ mod encode;
 pub mod fonts;
 pub mod metrics;
 mod palette;
+mod runs;
 
 pub use encode::{PixelFormat, decode_png, encode_png, encode_png_filtered, pixel_format};
+pub use runs::run_end;
 
 use std::cell::RefCell;
 

@@ -6,17 +6,16 @@
 //!   both outputs depend only on the pixels.
 //! - Alpha is ignored, as in RGB encoding: scenes paint an opaque background, so tiny-skia's
 //!   premultiplied R, G, B are the colour itself.
-//! - One pass, linear time: a run of equal pixels is compared eight at a time and looked up
+//! - One pass, linear time: a run of equal pixels ([`super::runs::run_end`]) is looked up
 //!   once, in a small open-addressing table (no hash map, no allocation but the outputs).
+
+use super::runs::run_end;
 
 /// The most colours an 8-bit palette holds.
 pub const MAX_COLORS: usize = 256;
 
 /// Table slots: a power of two, four times the palette, so probe chains stay short.
 const SLOTS: usize = 1024;
-
-/// Pixels compared per step while a run of one colour lasts.
-const BLOCK: usize = 8;
 
 /// Maps every RGBA pixel of `rgba` to a palette index.
 ///
@@ -35,7 +34,7 @@ pub fn index(rgba: &[u8], indices: &mut Vec<u8>, palette: &mut Vec<u8>) -> bool 
         let Some(slot) = table.find_or_insert(key, palette) else {
             return false;
         };
-        let end = run_end(rgba, i + 1, key);
+        let end = run_end(rgba, i);
         indices[i..end].fill(slot);
         i = end;
     }
@@ -45,30 +44,8 @@ pub fn index(rgba: &[u8], indices: &mut Vec<u8>, palette: &mut Vec<u8>) -> bool 
 /// Pixel `i`'s colour as a table key: its four bytes with alpha forced to 255, so a key is
 /// never 0 (the empty slot) and colours differing only in alpha share an entry.
 fn key_at(rgba: &[u8], i: usize) -> u32 {
-    key_of(&rgba[4 * i..4 * i + 4])
-}
-
-fn key_of(p: &[u8]) -> u32 {
+    let p = &rgba[4 * i..4 * i + 4];
     u32::from_le_bytes([p[0], p[1], p[2], p[3]]) | 0xff00_0000
-}
-
-/// The first pixel at or after `from` whose key is not `key` (or the pixel count).
-fn run_end(rgba: &[u8], from: usize, key: u32) -> usize {
-    let n = rgba.len() / 4;
-    let mut j = from;
-    for block in rgba[4 * from.min(n)..].chunks_exact(4 * BLOCK) {
-        let same = block
-            .chunks_exact(4)
-            .fold(true, |all, p| all & (key_of(p) == key));
-        if !same {
-            break;
-        }
-        j += BLOCK;
-    }
-    while j < n && key_at(rgba, j) == key {
-        j += 1;
-    }
-    j
 }
 
 /// Colour keys to palette indices, by linear probing.

@@ -19,7 +19,8 @@
 //!   classified once), recording each mask's runs and bounding box as they are cut;
 //!   measures work inside the masks' bounding boxes, on the recorded runs rather than
 //!   pixels where they can; joining within `k` pixels costs O(runs · k).
-//! - `std` only, and the crate's per-thread [`crate::spares`] for mask buffers.
+//! - `std` only, plus the crate's per-thread [`crate::spares`] for mask buffers and its
+//!   run scanner [`crate::render::run_end`].
 
 mod label;
 mod pair;
@@ -27,6 +28,7 @@ mod runs;
 
 use std::cell::RefCell;
 
+use crate::render::run_end;
 use crate::spares::Spares;
 
 use label::{Bounds, View, bbox, label};
@@ -280,7 +282,7 @@ pub fn masks_for(
     let rgba = image.rgba;
     let (mut p, mut memo) = (0, Memo::new());
     while p < n {
-        let q = run_end(rgba, p, n);
+        let q = run_end(rgba, p);
         let c = [rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]];
         let hits = memo.get(c, |hits| {
             classify(c, background, rules, hits);
@@ -325,28 +327,6 @@ impl Memo {
         }
         &self.hits[slot]
     }
-}
-
-/// The end of the run of pixels equal (all four bytes) to pixel `p`, of `n`: sixteen
-/// pixels at a time (eight `u64` XORs folded with OR, which the compiler vectorises), then
-/// one at a time.
-fn run_end(rgba: &[u8], p: usize, n: usize) -> usize {
-    let one = u32::from_le_bytes(rgba[4 * p..4 * p + 4].try_into().expect("4 bytes"));
-    let two = u64::from(one) * 0x0000_0001_0000_0001;
-    let mut q = p + 1;
-    for block in rgba[4 * q..4 * n].chunks_exact(64) {
-        let differ = block.chunks_exact(8).fold(0, |acc, word| {
-            acc | (u64::from_le_bytes(word.try_into().expect("8 bytes")) ^ two)
-        });
-        if differ != 0 {
-            break;
-        }
-        q += 16;
-    }
-    while q < n && rgba[4 * q..4 * q + 4] == rgba[4 * p..4 * p + 4] {
-        q += 1;
-    }
-    q
 }
 
 /// Replaces `hits` with the indices of the rules that select colour `c`.
