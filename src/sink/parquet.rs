@@ -20,7 +20,7 @@
 //!   each carrying the same PNG. The dictionary stores each distinct PNG of a row group
 //!   once (in order of first appearance) and the rows refer to it, so ZSTD compresses each
 //!   image once and the file holds it once: the BlindTest suite's Parquet is 10 % smaller
-//!   (circled letters, three prompts per image, 35 %). Readers see plain binary values.
+//!   (circled letters, two prompts per image, 35 %). Readers see plain binary values.
 //! * A row group of another file written with these settings can be appended as it is
 //!   ([`ShardWriter::append_group`]): the bytes are the same as encoding its rows again,
 //!   because the writer encodes each row group on its own (tests check all-copied,
