@@ -11,7 +11,7 @@
 //! the result is still independent of threads and shards. Balance quotas also apply per
 //! copy (`key_index` counts within a copy).
 
-use crate::compose::{self, ComposeError};
+use crate::compose::{self, ComposeError, DrawStart};
 use crate::rng::sample_seed;
 use crate::spec::TaskSpec;
 
@@ -33,6 +33,10 @@ pub struct SamplePlan {
     pub key_count: u64,
     /// Accepted draws to skip (set by `sampling.unique`).
     pub skip: u32,
+    /// Where the accepted draw begins, when the planner found it (`sampling.unique`);
+    /// composing starts there instead of replaying the rejected draws. Used only while its
+    /// `skip` equals the plan's (a margin redraw raises the plan's).
+    pub draw_start: Option<DrawStart>,
     /// The per-sample seed.
     pub seed: u64,
 }
@@ -74,6 +78,7 @@ pub fn plan(spec: &TaskSpec, index: u64) -> SamplePlan {
         key_index,
         key_count: spec.seed_keys(),
         skip: 0,
+        draw_start: None,
         seed,
     }
 }
@@ -84,8 +89,9 @@ pub struct Planner<'a> {
     spec: &'a TaskSpec,
     /// The first copy with resolved skips.
     first_repeat: u64,
-    /// Per copy from `first_repeat` on: accepted draws to skip per seed key.
-    skips: Vec<Vec<u32>>,
+    /// Per copy from `first_repeat` on: per seed key, the accepted draws to skip and where
+    /// the accepted draw begins.
+    skips: Vec<Vec<DrawStart>>,
 }
 
 impl<'a> Planner<'a> {
@@ -128,11 +134,11 @@ impl<'a> Planner<'a> {
     pub fn plan(&self, index: u64) -> SamplePlan {
         let mut p = plan(self.spec, index);
         let copy = p.repeat.checked_sub(self.first_repeat);
-        p.skip = copy
+        let start = copy
             .and_then(|c| self.skips.get(c as usize))
-            .and_then(|s| s.get(p.key_index as usize))
-            .copied()
-            .unwrap_or(0);
+            .and_then(|s| s.get(p.key_index as usize));
+        p.skip = start.map_or(0, DrawStart::skip);
+        p.draw_start = start.cloned();
         p
     }
 }

@@ -35,7 +35,7 @@ pub fn sample_seed(spec_seed: u64, task_id: &str, key: &[u64]) -> u64 {
 }
 
 /// The random source of one sample: PCG-64 MCG seeded from the sample seed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleRng {
     inner: Pcg64Mcg,
 }

@@ -3,7 +3,10 @@
 //!
 //! Invariants: every attempt continues the sample's own random source, so redraws differ
 //! and the n-th accepted draw of a seed key is always the same; each attempt gets a fresh
-//! evaluation budget; the number of attempts is bounded by `retries × (skip + 1)`.
+//! evaluation budget; the number of attempts is bounded by `retries × (skip + 1)`. Since an
+//! attempt depends only on the random source at its start, composing from the planner's
+//! [`DrawStart`] gives the values, random source, budget and rejection counts of replaying
+//! every attempt before it.
 
 use std::collections::BTreeSet;
 
@@ -19,26 +22,63 @@ use crate::rng::SampleRng;
 use crate::spec::TaskSpec;
 use crate::spec::types::Constraint;
 
-/// Draws until `accept` says yes for an accepted draw; returns the values and the rejected
-/// attempts per reason. Each attempt evaluates the draw of `split` over the sample's base
-/// scope. `accept` sees each draw that meets the constraints and quota; a draw
-/// it refuses counts as [`Rejection::Unique`].
+/// Where the accepted draw of a seed key begins, found by the planner (which draws every
+/// key of a spec with `sampling.unique` to count its skips): the random source at the start
+/// of the accepted attempt and the attempts rejected before it. With it, a sample evaluates
+/// that one attempt instead of replaying every rejected one ([`from_start`]); the values,
+/// the random source and the budget it leaves are those of the replay.
+///
+/// Only [`unique_skips`] makes one: [`from_start`] checks constraints and quota but cannot
+/// re-check uniqueness, so a start must be the planner's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawStart {
+    /// The accepted draws skipped before it (the plan's `skip` it belongs to).
+    pub(super) skip: u32,
+    /// The sample's random source as the accepted attempt begins.
+    pub(super) rng: SampleRng,
+    /// The attempts rejected before it, per reason.
+    pub(super) rejected: Rejections,
+}
+
+impl DrawStart {
+    /// The accepted draws skipped before this one.
+    pub fn skip(&self) -> u32 {
+        self.skip
+    }
+}
+
+/// An accepted draw: the values, the rejected attempts per reason and where it began.
+pub(super) struct Accepted {
+    pub values: IndexMap<String, Value>,
+    pub rejected: Rejections,
+    pub start: SampleRng,
+}
+
+/// Draws until `accept` says yes for an accepted draw; returns the values, the rejected
+/// attempts per reason and the random source at the accepted attempt's start. Each attempt
+/// evaluates the draw of `split` over the sample's base scope. `accept` sees each draw that
+/// meets the constraints and quota; a draw it refuses counts as [`Rejection::Unique`].
 pub(super) fn draw_until(
     spec: &TaskSpec,
     plan: &SamplePlan,
     split: &DrawSplit,
     ev: &mut Evaluator<'_>,
     mut accept: impl FnMut(&IndexMap<String, Value>) -> Result<bool, ComposeError>,
-) -> Result<(IndexMap<String, Value>, Rejections), ComposeError> {
+) -> Result<Accepted, ComposeError> {
     let base = base_scope(spec, plan);
     let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
     let (mut rejected, mut last) = (Rejections::default(), None);
     for _ in 0..limit {
-        *ev.budget = Budget::new(spec.limits.eval_steps);
-        let mut values = base.clone();
-        eval_named(&split.draw_vars, &mut values, ev)?;
-        match rejection(spec, plan, &values, ev)? {
-            None if accept(&values)? => return Ok((values, rejected)),
+        let start = ev.rng.clone();
+        let (values, why) = attempt(spec, plan, split, ev, &base)?;
+        match why {
+            None if accept(&values)? => {
+                return Ok(Accepted {
+                    values,
+                    rejected,
+                    start,
+                });
+            }
             None => rejected.add(Rejection::Unique),
             Some(r) if !split.random => {
                 return Err(failure(
@@ -59,6 +99,50 @@ pub(super) fn draw_until(
         Some(r) => failure(spec, plan, r, &why),
         None => uniqueness_failure(spec, &why),
     })
+}
+
+/// The accepted draw evaluated from where it begins, as one attempt of [`draw_until`]
+/// (fresh budget, same evaluation, same checks), leaving `ev` as the replay would. `None`,
+/// with `ev` untouched, if that attempt is not accepted, which a `start` the planner found
+/// for this plan never is.
+pub(super) fn from_start(
+    spec: &TaskSpec,
+    plan: &SamplePlan,
+    split: &DrawSplit,
+    ev: &mut Evaluator<'_>,
+    start: &DrawStart,
+) -> Result<Option<Accepted>, ComposeError> {
+    let (mut rng, mut budget) = (start.rng.clone(), *ev.budget);
+    let mut own = Evaluator {
+        rng: &mut rng,
+        budget: &mut budget,
+    };
+    let (values, why) = attempt(spec, plan, split, &mut own, &base_scope(spec, plan))?;
+    if why.is_some() {
+        return Ok(None);
+    }
+    (*ev.rng, *ev.budget) = (rng, budget);
+    Ok(Some(Accepted {
+        values,
+        rejected: start.rejected.clone(),
+        start: start.rng.clone(),
+    }))
+}
+
+/// One attempt: a fresh budget, the draw's vars over the base scope, and the first reason
+/// (constraint or quota) to reject it.
+fn attempt(
+    spec: &TaskSpec,
+    plan: &SamplePlan,
+    split: &DrawSplit,
+    ev: &mut Evaluator<'_>,
+    base: &IndexMap<String, Value>,
+) -> Result<(IndexMap<String, Value>, Option<Rejection>), ComposeError> {
+    *ev.budget = Budget::new(spec.limits.eval_steps);
+    let mut values = base.clone();
+    eval_named(&split.draw_vars, &mut values, ev)?;
+    let why = rejection(spec, plan, &values, ev)?;
+    Ok((values, why))
 }
 
 fn rejection(
@@ -153,12 +237,13 @@ fn uniqueness_failure(spec: &TaskSpec, why: &str) -> ComposeError {
 
 /// For every seed key of copy `repeat` in order, the number of accepted draws to skip so
 /// that its values of the `unique` expressions are not all taken by earlier keys of the same
-/// copy. `keys` is [`crate::expand::key_representatives`] of the spec. Errors carry the sample index.
+/// copy, with where the accepted draw begins. `keys` is
+/// [`crate::expand::key_representatives`] of the spec. Errors carry the sample index.
 pub fn unique_skips(
     spec: &TaskSpec,
     keys: &[u64],
     repeat: u64,
-) -> Result<Vec<u32>, (u64, ComposeError)> {
+) -> Result<Vec<DrawStart>, (u64, ComposeError)> {
     let mut seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); spec.sampling.unique.len()];
     let split = DrawSplit::of(spec);
     let mut skips = Vec::new();
@@ -179,11 +264,15 @@ pub fn unique_skips(
             skip += u32::from(!fresh);
             Ok(fresh)
         };
-        draw_until(spec, &p, &split, &mut ev, accept).map_err(|e| (index, e))?;
+        let drawn = draw_until(spec, &p, &split, &mut ev, accept).map_err(|e| (index, e))?;
         for (k, s) in keys.into_iter().zip(&mut seen) {
             s.insert(k);
         }
-        skips.push(skip);
+        skips.push(DrawStart {
+            skip,
+            rng: drawn.start,
+            rejected: drawn.rejected,
+        });
     }
     Ok(skips)
 }
@@ -205,3 +294,7 @@ fn unique_keys(
         .map(|c| ev.expr(&c.expr, 0, &scope, &c.path).map(|v| v.display()))
         .collect()
 }
+
+#[cfg(test)]
+#[path = "draw_tests.rs"]
+mod tests;

@@ -16,7 +16,7 @@ pub mod split;
 
 use indexmap::IndexMap;
 
-pub use draw::{quota_target, unique_skips};
+pub use draw::{DrawStart, quota_target, unique_skips};
 pub use eval::ComposeError;
 use eval::{Evaluator, Layer};
 pub use reject::{Rejection, Rejections};
@@ -154,12 +154,23 @@ impl<'s> Composer<'s> {
             rng: &mut rng,
             budget: &mut budget,
         };
-        let mut accepted = 0u32;
         let split = &self.split;
-        let (mut values, rejected) = draw::draw_until(self.spec, plan, split, &mut ev, |_| {
-            accepted += 1;
-            Ok(accepted > plan.skip)
-        })?;
+        let start = (plan.draw_start.as_ref()).filter(|s| s.skip == plan.skip);
+        let from_start = match start {
+            Some(start) => draw::from_start(self.spec, plan, split, &mut ev, start)?,
+            None => None,
+        };
+        let drawn = match from_start {
+            Some(drawn) => drawn,
+            None => {
+                let mut accepted = 0u32;
+                draw::draw_until(self.spec, plan, split, &mut ev, |_| {
+                    accepted += 1;
+                    Ok(accepted > plan.skip)
+                })?
+            }
+        };
+        let (mut values, rejected) = (drawn.values, drawn.rejected);
         let values = (split.draw_vars.iter())
             .map(|v| values.swap_remove(&v.name).expect("the draw bound it"))
             .collect();
