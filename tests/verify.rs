@@ -200,17 +200,33 @@ fn without_redraws_samples_inside_a_margin_are_reported() {
     let spec = tmp.path().join("gaps.yaml");
     std::fs::write(&spec, spec_text).unwrap();
     let out = tmp.path().join("gaps");
-    let o = build(spec.to_str().unwrap(), &out, &["--accept-disagreements"]);
+    // Samples inside the margin may disagree (a gap under a pixel vanishes); the margin
+    // declares them ambiguous, so they are kept and listed, and the build succeeds.
+    let o = build(spec.to_str().unwrap(), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let t = &report(&out)["tasks"][0];
     assert_eq!(t["redrawn"], 0);
     let inside = t["inside_margin"].as_u64().unwrap();
     assert!(inside > 0, "{t}");
-    let entry = &t["inside"][0];
-    assert_eq!(
-        entry["margins"][0],
-        "apart by at least 3 clear pixels, or overlapping by a pixel"
+    let margin = "apart by at least 3 clear pixels, or overlapping by a pixel";
+    assert_eq!(t["inside"][0]["margins"][0], margin);
+    let disagreements = t["disagreements"].as_array().unwrap();
+    assert!(
+        !disagreements.is_empty(),
+        "the fixture has ambiguous samples: {t}"
     );
+    for d in disagreements {
+        assert_eq!(d["margins"][0], margin, "{d}");
+    }
+    let card = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(
+        card.contains("disagreements inside a margin (ambiguous, kept)"),
+        "{card}"
+    );
+    let v = verify(&out, spec.to_str().unwrap());
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    let note = "lie inside a margin, where the spec declares the pixels ambiguous";
+    assert!(text(&v).contains(note), "{}", text(&v));
 }
 
 #[test]

@@ -40,7 +40,8 @@ pub enum Command {
         release: ReleaseArgs,
     },
     /// Re-check a built dataset's labels against its stored pixels with the `verify:`
-    /// checks of the spec it was built from; exit 1 when a label disagrees.
+    /// checks of the spec it was built from; exit 1 when a label disagrees outside the
+    /// spec's margins.
     Verify {
         /// The dataset folder (with manifest.json).
         dataset: PathBuf,
@@ -194,8 +195,9 @@ pub struct ReleaseArgs {
     /// (only for a release that was never published).
     #[arg(long)]
     pub force: bool,
-    /// Publish even when a label disagrees with its pixels (`verify:` checks); the
-    /// disagreements are listed in verification.json and the card.
+    /// Publish even when a label disagrees with its pixels outside the spec's margins
+    /// (`verify:` checks; inside a margin a disagreement never blocks); the disagreements
+    /// are listed in verification.json and the card.
     #[arg(long)]
     pub accept_disagreements: bool,
 }

@@ -170,8 +170,8 @@ fn verify(dataset: &Path, spec: &Path, repeat: u64) -> Result<(), Failure> {
     set_repeat(&mut target, repeat);
     let release = release_of(&target);
     let report = crate::verify::dataset::verify(dataset, &release)?;
-    print!("{}", report.table());
-    match report.disagreed() {
+    print!("{}", report.summary());
+    match report.contradicted().count() {
         0 => Ok(()),
         n => Err(Failure::Spec(vec![
             Diagnostic::error(

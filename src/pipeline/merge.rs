@@ -161,7 +161,7 @@ pub fn merge(
         chunks: 0,
         timings: opts.timings.then(|| timings.report(seconds, images, 1)),
         stage_seconds: timings.seconds(),
-        verification: (!report.tasks.is_empty()).then(|| report.table()),
+        verification: (!report.tasks.is_empty()).then(|| report.summary()),
     })
 }
 

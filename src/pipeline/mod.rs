@@ -208,7 +208,7 @@ pub fn build_release(rel: &Release<'_>, opts: &BuildOptions) -> Result<BuildRepo
             .timings
             .then(|| feedback.timings.report(seconds, images, workers)),
         stage_seconds: feedback.timings.seconds(),
-        verification: (!verification.tasks.is_empty()).then(|| verification.table()),
+        verification: (!verification.tasks.is_empty()).then(|| verification.summary()),
     })
 }
 

@@ -4,6 +4,7 @@
 //! Invariant: verdicts are read in chunk order, and a slice's files hold its chunks'
 //! verdicts in order, so the report of a merge equals the single build's.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Failure;
@@ -11,6 +12,7 @@ use crate::diag::Diagnostic;
 use crate::publish::Release;
 use crate::spec::TaskSpec;
 use crate::spec::locate::locate_path;
+use crate::verify::judge::Outcome;
 use crate::verify::report::{Report, TaskReport};
 
 /// Samples named in the diagnostic of a refused build.
@@ -49,29 +51,22 @@ pub fn copy_for_slice(spec: &TaskSpec, files: &[PathBuf], root: &Path) -> Result
     out.sync_all().map_err(io)
 }
 
-/// Refuses a release whose labels disagree with their pixels, unless accepted.
+/// Refuses a release whose labels their pixels contradict — disagreements outside every
+/// margin — unless accepted. A disagreement inside a margin is kept: the spec declares the
+/// image ambiguous there, and the report lists it.
 pub fn check_agreement(rel: &Release<'_>, report: &Report, accept: bool) -> Result<(), Failure> {
-    let disagreed = report.disagreed();
+    let disagreed = report.contradicted().count();
     if disagreed == 0 || accept {
         return Ok(());
     }
     let mut diags = Vec::new();
-    for t in &report.tasks {
-        let spec = rel.tasks.iter().find(|s| s.task_id == t.task_id);
-        for e in t.disagreements.iter().take(NAMED) {
-            for o in &e.checks {
-                let msg = format!(
-                    "{}: prompt {} is labelled {:?} but the pixels say {:?}",
-                    e.id, o.prompt, o.label, o.measured
-                );
-                let mut d = Diagnostic::error("label-disagrees", msg);
-                if let Some(s) = spec {
-                    let path = format!("verify.checks.{}", o.check);
-                    let loc = locate_path(&s.source.file, &s.source.text, &path, None);
-                    d = d.at(path).in_file(s.source.file.clone()).with_location(loc);
-                }
-                diags.push(d);
-            }
+    let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+    for (t, e) in report.contradicted() {
+        let count = named.entry(t.task_id.as_str()).or_default();
+        *count += 1;
+        if *count <= NAMED {
+            let spec = rel.tasks.iter().copied().find(|s| s.task_id == t.task_id);
+            diags.extend(e.checks.iter().map(|o| disagreement(spec, &e.id, o)));
         }
     }
     let msg =
@@ -82,4 +77,17 @@ pub fn check_agreement(rel: &Release<'_>, report: &Report, accept: bool) -> Resu
         .hint("or pass --accept-disagreements to publish them, listed in verification.json");
     diags.push(d);
     Err(Failure::Spec(diags))
+}
+
+/// One prompt's contradicted label, pointing at its check in the spec.
+fn disagreement(spec: Option<&TaskSpec>, id: &str, o: &Outcome) -> Diagnostic {
+    let msg = format!(
+        "{id}: prompt {} is labelled {:?} but the pixels say {:?}",
+        o.prompt, o.label, o.measured
+    );
+    let d = Diagnostic::error("label-disagrees", msg);
+    let Some(s) = spec else { return d };
+    let path = format!("verify.checks.{}", o.check);
+    let loc = locate_path(&s.source.file, &s.source.text, &path, None);
+    d.at(path).in_file(s.source.file.clone()).with_location(loc)
 }

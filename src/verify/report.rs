@@ -79,7 +79,8 @@ pub struct Entry {
     /// The failing checks (disagreements) — empty for margin entries.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Outcome>,
-    /// The margins it is inside — empty for disagreements.
+    /// The margins it is inside. A disagreement lists them too (usually none): inside a
+    /// margin the spec itself says the pixels cannot decide, so it does not fail a build.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub margins: Vec<String>,
     /// Every measure of the sample.
@@ -126,7 +127,7 @@ impl TaskReport {
             self.disagreements.push(Entry {
                 id: id.clone(),
                 checks: v.checks.iter().filter(|o| !o.agrees).cloned().collect(),
-                margins: Vec::new(),
+                margins: v.inside.clone(),
                 measures: v.measures.clone(),
             });
         }
@@ -204,6 +205,26 @@ impl Report {
         self.tasks.iter().map(|t| t.disagreed).sum()
     }
 
+    /// The disagreeing samples outside every margin, over all tasks: labels their pixels
+    /// contradict. (Inside a margin the spec declares the image ambiguous, so a disagreement
+    /// there is reported but contradicts nothing.)
+    pub fn contradicted(&self) -> impl Iterator<Item = (&TaskReport, &Entry)> {
+        (self.tasks.iter())
+            .flat_map(|t| t.disagreements.iter().map(move |e| (t, e)))
+            .filter(|(_, e)| e.margins.is_empty())
+    }
+
+    /// The table for a terminal: [`Report::table`], then a line on disagreements inside
+    /// margins (kept) when there are any.
+    pub fn summary(&self) -> String {
+        let mut out = self.table();
+        let inside = self.disagreed() - self.contradicted().count() as u64;
+        if inside > 0 {
+            out.push_str(&format!("{inside} disagreeing sample(s) lie inside a margin, where the spec declares the pixels ambiguous: kept and listed in verification.json\n"));
+        }
+        out
+    }
+
     /// The report as pretty JSON text.
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("report serialises");
@@ -252,11 +273,20 @@ impl Report {
                 };
                 format!("{}{tail}", ids.join(", "))
             };
-            if !t.disagreements.is_empty() {
+            let (outside, inside): (Vec<Entry>, Vec<Entry>) =
+                (t.disagreements.iter().cloned()).partition(|e| e.margins.is_empty());
+            if !outside.is_empty() {
                 out.push_str(&format!(
                     "\n- `{}` disagreements: {}",
                     t.task_id,
-                    named(&t.disagreements)
+                    named(&outside)
+                ));
+            }
+            if !inside.is_empty() {
+                out.push_str(&format!(
+                    "\n- `{}` disagreements inside a margin (ambiguous, kept): {}",
+                    t.task_id,
+                    named(&inside)
                 ));
             }
             if !t.inside.is_empty() {
