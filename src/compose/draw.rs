@@ -32,8 +32,6 @@ use crate::spec::types::Constraint;
 /// re-check uniqueness, so a start must be the planner's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawStart {
-    /// The accepted draws skipped before it (the plan's `skip` it belongs to).
-    pub(super) skip: u32,
     /// The sample's random source as the accepted attempt begins.
     pub(super) rng: SampleRng,
     /// The attempts rejected before it, per reason.
@@ -41,21 +39,42 @@ pub struct DrawStart {
 }
 
 impl DrawStart {
-    /// The accepted draws skipped before this one.
+    /// The accepted draws skipped before this one: the draw loop counts each as a
+    /// [`Rejection::Unique`].
     pub fn skip(&self) -> u32 {
-        self.skip
+        self.rejected.count(Rejection::Unique)
     }
 }
 
-/// An accepted draw: the values, the rejected attempts per reason and where it began.
+/// An accepted draw: its values and where it began.
 pub(super) struct Accepted {
     pub values: IndexMap<String, Value>,
-    pub rejected: Rejections,
-    pub start: SampleRng,
+    pub start: DrawStart,
 }
 
-/// Draws until `accept` says yes for an accepted draw; returns the values, the rejected
-/// attempts per reason and the random source at the accepted attempt's start. Each attempt
+/// The accepted draw of `plan`: evaluated from the planner's start when the plan carries
+/// one for its `skip` (a margin redraw raises the plan's `skip`, so its start no longer
+/// applies), else replayed from the seed, skipping `plan.skip` accepted draws.
+pub(super) fn draw_plan(
+    spec: &TaskSpec,
+    plan: &SamplePlan,
+    split: &DrawSplit,
+    ev: &mut Evaluator<'_>,
+) -> Result<Accepted, ComposeError> {
+    let start = (plan.draw_start.as_ref()).filter(|s| s.skip() == plan.skip);
+    let from = start.map(|s| from_start(spec, plan, split, ev, s));
+    if let Some(drawn) = from.transpose()?.flatten() {
+        return Ok(drawn);
+    }
+    let mut accepted = 0u32;
+    draw_until(spec, plan, split, ev, |_| {
+        accepted += 1;
+        Ok(accepted > plan.skip)
+    })
+}
+
+/// Draws until `accept` says yes for an accepted draw; returns the values, with the
+/// random source at the accepted attempt's start and the rejected attempts. Each attempt
 /// evaluates the draw of `split` over the sample's base scope. `accept` sees each draw that
 /// meets the constraints and quota; a draw it refuses counts as [`Rejection::Unique`].
 pub(super) fn draw_until(
@@ -69,15 +88,12 @@ pub(super) fn draw_until(
     let limit = u64::from(spec.sampling.retries) * (u64::from(plan.skip) + 1);
     let (mut rejected, mut last) = (Rejections::default(), None);
     for _ in 0..limit {
-        let start = ev.rng.clone();
+        let rng = ev.rng.clone();
         let (values, why) = attempt(spec, plan, split, ev, &base)?;
         match why {
             None if accept(&values)? => {
-                return Ok(Accepted {
-                    values,
-                    rejected,
-                    start,
-                });
+                let start = DrawStart { rng, rejected };
+                return Ok(Accepted { values, start });
             }
             None => rejected.add(Rejection::Unique),
             Some(r) if !split.random => {
@@ -105,7 +121,7 @@ pub(super) fn draw_until(
 /// (fresh budget, same evaluation, same checks), leaving `ev` as the replay would. `None`,
 /// with `ev` untouched, if that attempt is not accepted, which a `start` the planner found
 /// for this plan never is.
-pub(super) fn from_start(
+fn from_start(
     spec: &TaskSpec,
     plan: &SamplePlan,
     split: &DrawSplit,
@@ -122,11 +138,8 @@ pub(super) fn from_start(
         return Ok(None);
     }
     (*ev.rng, *ev.budget) = (rng, budget);
-    Ok(Some(Accepted {
-        values,
-        rejected: start.rejected.clone(),
-        start: start.rng.clone(),
-    }))
+    let start = start.clone();
+    Ok(Some(Accepted { values, start }))
 }
 
 /// One attempt: a fresh budget, the draw's vars over the base scope, and the first reason
@@ -256,23 +269,16 @@ pub fn unique_skips(
             rng: &mut rng,
             budget: &mut budget,
         };
-        let mut skip = 0u32;
         let mut keys = Vec::new();
         let accept = |values: &IndexMap<String, Value>| {
             keys = unique_keys(spec, values)?;
-            let fresh = keys.iter().zip(&seen).any(|(k, s)| !s.contains(k));
-            skip += u32::from(!fresh);
-            Ok(fresh)
+            Ok(keys.iter().zip(&seen).any(|(k, s)| !s.contains(k)))
         };
         let drawn = draw_until(spec, &p, &split, &mut ev, accept).map_err(|e| (index, e))?;
         for (k, s) in keys.into_iter().zip(&mut seen) {
             s.insert(k);
         }
-        skips.push(DrawStart {
-            skip,
-            rng: drawn.start,
-            rejected: drawn.rejected,
-        });
+        skips.push(drawn.start);
     }
     Ok(skips)
 }

@@ -155,22 +155,8 @@ impl<'s> Composer<'s> {
             budget: &mut budget,
         };
         let split = &self.split;
-        let start = (plan.draw_start.as_ref()).filter(|s| s.skip == plan.skip);
-        let from_start = match start {
-            Some(start) => draw::from_start(self.spec, plan, split, &mut ev, start)?,
-            None => None,
-        };
-        let drawn = match from_start {
-            Some(drawn) => drawn,
-            None => {
-                let mut accepted = 0u32;
-                draw::draw_until(self.spec, plan, split, &mut ev, |_| {
-                    accepted += 1;
-                    Ok(accepted > plan.skip)
-                })?
-            }
-        };
-        let (mut values, rejected) = (drawn.values, drawn.rejected);
+        let drawn = draw::draw_plan(self.spec, plan, split, &mut ev)?;
+        let (mut values, rejected) = (drawn.values, drawn.start.rejected);
         let values = (split.draw_vars.iter())
             .map(|v| values.swap_remove(&v.name).expect("the draw bound it"))
             .collect();

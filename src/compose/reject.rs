@@ -98,6 +98,11 @@ impl Rejections {
         }
     }
 
+    /// The rejected draws of one reason.
+    pub fn count(&self, why: Rejection) -> u32 {
+        (self.0.binary_search_by_key(&why, |&(r, _)| r)).map_or(0, |i| self.0[i].1)
+    }
+
     /// All rejected draws.
     pub fn total(&self) -> u32 {
         self.0.iter().fold(0u32, |t, &(_, n)| t.saturating_add(n))
