@@ -171,7 +171,7 @@ fn verify(dataset: &Path, spec: &Path, repeat: u64) -> Result<(), Failure> {
     let release = release_of(&target);
     let report = crate::verify::dataset::verify(dataset, &release)?;
     print!("{}", report.summary());
-    match report.contradicted().count() {
+    match report.contradicted() {
         0 => Ok(()),
         n => Err(Failure::Spec(vec![
             Diagnostic::error(

@@ -4,7 +4,6 @@
 //! Invariant: verdicts are read in chunk order, and a slice's files hold its chunks'
 //! verdicts in order, so the report of a merge equals the single build's.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Failure;
@@ -55,17 +54,14 @@ pub fn copy_for_slice(spec: &TaskSpec, files: &[PathBuf], root: &Path) -> Result
 /// margin — unless accepted. A disagreement inside a margin is kept: the spec declares the
 /// image ambiguous there, and the report lists it.
 pub fn check_agreement(rel: &Release<'_>, report: &Report, accept: bool) -> Result<(), Failure> {
-    let disagreed = report.contradicted().count();
+    let disagreed = report.contradicted();
     if disagreed == 0 || accept {
         return Ok(());
     }
     let mut diags = Vec::new();
-    let mut named: BTreeMap<&str, usize> = BTreeMap::new();
-    for (t, e) in report.contradicted() {
-        let count = named.entry(t.task_id.as_str()).or_default();
-        *count += 1;
-        if *count <= NAMED {
-            let spec = rel.tasks.iter().copied().find(|s| s.task_id == t.task_id);
+    for t in &report.tasks {
+        let spec = rel.tasks.iter().copied().find(|s| s.task_id == t.task_id);
+        for e in t.contradicted().take(NAMED) {
             diags.extend(e.checks.iter().map(|o| disagreement(spec, &e.id, o)));
         }
     }

@@ -87,6 +87,14 @@ pub struct Entry {
     pub measures: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl Entry {
+    /// Whether the sample lies inside a margin, where the spec declares its image ambiguous:
+    /// a disagreement there is reported but contradicts nothing.
+    pub fn ambiguous(&self) -> bool {
+        !self.margins.is_empty()
+    }
+}
+
 /// A redrawn sample.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Redraw {
@@ -149,6 +157,11 @@ impl TaskReport {
         }
     }
 
+    /// The disagreements outside every margin: labels their pixels contradict.
+    pub fn contradicted(&self) -> impl Iterator<Item = &Entry> {
+        self.disagreements.iter().filter(|e| !e.ambiguous())
+    }
+
     /// Adds every verdict of a JSON-lines file written by [`write_lines`].
     pub fn add_lines(&mut self, path: &Path) -> std::io::Result<()> {
         let file = std::io::BufReader::new(std::fs::File::open(path)?);
@@ -205,20 +218,20 @@ impl Report {
         self.tasks.iter().map(|t| t.disagreed).sum()
     }
 
-    /// The disagreeing samples outside every margin, over all tasks: labels their pixels
-    /// contradict. (Inside a margin the spec declares the image ambiguous, so a disagreement
-    /// there is reported but contradicts nothing.)
-    pub fn contradicted(&self) -> impl Iterator<Item = (&TaskReport, &Entry)> {
-        (self.tasks.iter())
-            .flat_map(|t| t.disagreements.iter().map(move |e| (t, e)))
-            .filter(|(_, e)| e.margins.is_empty())
+    /// Samples whose labels their pixels contradict (disagreements outside every margin),
+    /// over all tasks.
+    pub fn contradicted(&self) -> u64 {
+        self.tasks
+            .iter()
+            .map(|t| t.contradicted().count() as u64)
+            .sum()
     }
 
     /// The table for a terminal: [`Report::table`], then a line on disagreements inside
     /// margins (kept) when there are any.
     pub fn summary(&self) -> String {
         let mut out = self.table();
-        let inside = self.disagreed() - self.contradicted().count() as u64;
+        let inside = self.disagreed() - self.contradicted();
         if inside > 0 {
             out.push_str(&format!("{inside} disagreeing sample(s) lie inside a margin, where the spec declares the pixels ambiguous: kept and listed in verification.json\n"));
         }
@@ -259,46 +272,33 @@ impl Report {
         );
         out.push_str(&self.table());
         for t in &self.tasks {
-            let named = |list: &[Entry]| {
-                let ids: Vec<&str> = list
-                    .iter()
-                    .take(CARD_EXAMPLES)
-                    .map(|e| e.id.as_str())
-                    .collect();
-                let more = list.len().saturating_sub(CARD_EXAMPLES);
-                let tail = if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                };
-                format!("{}{tail}", ids.join(", "))
-            };
-            let (outside, inside): (Vec<Entry>, Vec<Entry>) =
-                (t.disagreements.iter().cloned()).partition(|e| e.margins.is_empty());
-            if !outside.is_empty() {
-                out.push_str(&format!(
-                    "\n- `{}` disagreements: {}",
-                    t.task_id,
-                    named(&outside)
-                ));
-            }
-            if !inside.is_empty() {
-                out.push_str(&format!(
-                    "\n- `{}` disagreements inside a margin (ambiguous, kept): {}",
-                    t.task_id,
-                    named(&inside)
-                ));
-            }
-            if !t.inside.is_empty() {
-                out.push_str(&format!(
-                    "\n- `{}` inside a margin ({}): {}",
-                    t.task_id,
-                    t.margins.join("; "),
-                    named(&t.inside)
-                ));
-            }
+            let id = &t.task_id;
+            let (outside, inside): (Vec<&Entry>, Vec<&Entry>) =
+                t.disagreements.iter().partition(|e| !e.ambiguous());
+            push_named(&mut out, &format!("`{id}` disagreements"), &outside);
+            let kept = format!("`{id}` disagreements inside a margin (ambiguous, kept)");
+            push_named(&mut out, &kept, &inside);
+            let margins = format!("`{id}` inside a margin ({})", t.margins.join("; "));
+            push_named(&mut out, &margins, &t.inside.iter().collect::<Vec<_>>());
         }
         out.push('\n');
         out
     }
+}
+
+/// Appends the line "- `label`: id, id, … and N more" (at most [`CARD_EXAMPLES`] ids) when
+/// `list` is not empty.
+fn push_named(out: &mut String, label: &str, list: &[&Entry]) {
+    if list.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = (list.iter().take(CARD_EXAMPLES))
+        .map(|e| e.id.as_str())
+        .collect();
+    let more = list.len().saturating_sub(CARD_EXAMPLES);
+    let tail = match more {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    out.push_str(&format!("\n- {label}: {}{tail}", ids.join(", ")));
 }
